@@ -40,6 +40,11 @@ class Answer:
     calculation: dict[str, Any] | None = None
     sources: list[Source] = field(default_factory=list)
     follow_up: str | None = None
+    # Whole retrieved passages behind `sources`, for the UI's side elements; not part of the JSON contract.
+    passages: list[Passage] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON contract only (no passages)."""
+        data = asdict(self)
+        data.pop("passages")
+        return data
