@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for stream in (sys.stdin, sys.stdout):
+        if hasattr(stream, "reconfigure"):  # undecodable input becomes U+FFFD instead of a traceback
+            stream.reconfigure(encoding="utf-8", errors="replace")
     if args.command == "ingest":
         from ingest.cli import run_ingest_command
 

@@ -1,0 +1,117 @@
+"""Turns calculator results and retrieved passages into the Japanese answer: conclusion first, then the
+reason (a calculation line, or the sentences that answer the question), then the sources.
+
+Nothing here invents text about the programmes: facts are sentences quoted from passages, numbers come
+from the calculator's explanation. The fixed phrases below only frame them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.types import Passage, Source
+
+# Sentence ends in Japanese guideline text; a line break also ends a sentence (lists, table rows).
+_SENTENCE_END = re.compile(r"(?<=[。!?!?])|\n+")
+_MARKUP = re.compile(r"^\s*(?:[-*・]|\d+[.)]|#+)\s*")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_MIN_SENTENCE_CHARS = 6
+
+NOT_COVERED = (
+    "申し訳ありません。ご質問の内容は、収録している公募要領の資料({names})には記載が見当たらないため、"
+    "お答えできません。"
+)
+NOT_COVERED_HINT = "金額や要件を推測でお伝えすることは控えます。各制度の公式の公募要領や窓口でご確認ください。"
+OTHER_PROGRAMME = "「{name}」は、このアシスタントが収録している補助金ではありません。"
+ASK_PROGRAMME = "どちらの補助金についてのご質問でしょうか。{names}のいずれかをお知らせください。"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence chosen to answer the question, with the passage it comes from."""
+
+    sentence: str
+    passage: Passage
+    score: float
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage, without Markdown list marks or table rules."""
+    sentences = []
+    for raw in _SENTENCE_END.split(text):
+        line = _MARKUP.sub("", raw or "").strip()
+        if len(line) >= _MIN_SENTENCE_CHARS and not _TABLE_RULE.match(line):
+            sentences.append(line)
+    return sentences
+
+
+def best_quotes(
+    query_tokens: Sequence[str],
+    passages: Sequence[Passage],
+    tokenize: Callable[[str], list[str]],
+    weight: Callable[[str], float] = lambda _t: 1.0,
+    limit: int = 2,
+) -> list[Quote]:
+    """The sentences that share the most (weighted) query tokens, best first; passage rank breaks ties."""
+    wanted = {t: weight(t) for t in set(query_tokens)}
+    if not wanted:
+        return []
+    scored: list[Quote] = []
+    for rank, passage in enumerate(passages):
+        heading_tokens = set(tokenize(passage.section))
+        for sentence in split_sentences(passage.text):
+            tokens = set(tokenize(sentence)) | heading_tokens
+            overlap = sum(w for t, w in wanted.items() if t in tokens)
+            if overlap > 0:
+                # A small bonus for higher-ranked passages keeps the retriever's judgement in play.
+                scored.append(Quote(sentence, passage, overlap + 0.01 * (len(passages) - rank)))
+    scored.sort(key=lambda q: q.score, reverse=True)
+    chosen: list[Quote] = []
+    for quote in scored:
+        if all(quote.sentence != c.sentence for c in chosen):
+            chosen.append(quote)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def sources_from_quotes(quotes: Sequence[Quote]) -> list[Source]:
+    return [Source(doc=q.passage.doc, section=q.passage.section, text=q.sentence, score=round(q.passage.score, 4))
+            for q in quotes]
+
+
+def sources_from_trace(calculation: dict[str, Any]) -> list[Source]:
+    """One source per distinct cited phrase in the calculator's trace, in the order the rules used them."""
+    seen: set[tuple[str, str, str]] = set()
+    sources = []
+    for step in calculation.get("trace", []):
+        for param in step.get("parameters", []):
+            src = param.get("source") or {}
+            key = (src.get("doc", ""), src.get("heading", ""), src.get("quote", ""))
+            if key[2] and key not in seen:
+                seen.add(key)
+                sources.append(Source(doc=key[0], section=key[1], text=key[2], score=1.0))
+    return sources
+
+
+def render(conclusion: str, reasons: Sequence[str], sources: Sequence[Source], follow_up: str | None = None) -> str:
+    """The answer as people read it: conclusion, reasons, then where it is written."""
+    parts = [conclusion.strip()]
+    body = [r.strip() for r in reasons if r and r.strip() and r.strip() != conclusion.strip()]
+    if body:
+        parts.append("\n".join(body))
+    if follow_up and follow_up not in conclusion:
+        parts.append(follow_up)
+    if sources:
+        lines = [f"- {s.doc}「{s.section}」:「{s.text}」" for s in sources]
+        parts.append("出典:\n" + "\n".join(lines))
+    return "\n\n".join(parts)
+
+
+def not_covered(programme_names: Sequence[str], other_programme: str | None = None) -> str:
+    names = "、".join(programme_names)
+    lead = OTHER_PROGRAMME.format(name=other_programme) + "\n" if other_programme else ""
+    return lead + NOT_COVERED.format(names=names) + NOT_COVERED_HINT

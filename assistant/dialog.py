@@ -1,0 +1,85 @@
+"""Per-conversation state: which programme, which question, and the slots given so far.
+
+A follow-up message usually changes one thing (「では投資額が1億円なら?」); merging it into the state
+keeps everything else, so the calculator sees the whole picture without the user repeating it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.understanding import Understanding
+
+# Intents answered by the calculator (the rest are answered from retrieved passages).
+CALCULATION_INTENTS = frozenset(
+    {"amount", "cap", "sme_check", "consortium_check", "min_investment", "wage_requirement", "repayment",
+     "schedule"}
+)
+
+# Where an intent only makes sense for one programme, the programme follows from the intent.
+INTENT_PROGRAMME = {
+    "consortium_check": "export_ecosystem",
+    "sme_check": "shinjigyo",
+    "min_investment": "shinjigyo",
+    "wage_requirement": "shinjigyo",
+    "repayment": "shinjigyo",
+}
+
+# Slots that only one programme uses: seeing them tells us which programme the user means.
+SLOT_PROGRAMME = {
+    "employees": "shinjigyo",
+    "special_wage": "shinjigyo",
+    "industry": "shinjigyo",
+    "capital": "shinjigyo",
+    "members": "export_ecosystem",
+    "same_group_only": "export_ecosystem",
+}
+
+
+@dataclass
+class DialogState:
+    """What one conversation has established so far."""
+
+    programme: str | None = None
+    intent: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    turns: int = 0
+
+    def reset(self) -> None:
+        self.programme = None
+        self.intent = None
+        self.slots = {}
+        self.turns = 0
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The resolved reading of one message in its conversation."""
+
+    programme: str | None
+    intent: str
+    slots: dict[str, Any]
+    is_follow_up: bool  # the message only supplied slots and reused the previous question
+
+
+def merge(state: DialogState, u: Understanding, programme_override: str | None = None) -> Turn:
+    """Fold one understood message into the state and return what this turn asks."""
+    named = programme_override or u.programme
+    if named and state.programme and named != state.programme:
+        state.reset()  # naming another programme starts the conversation over
+    is_follow_up = u.intent is None and bool(u.slots) and state.intent is not None
+    intent = u.intent or (state.intent if is_follow_up else None) or "fact"
+    state.slots.update(u.slots)
+    programme = named or state.programme or _programme_from_context(intent, state.slots)
+    state.programme = programme
+    state.intent = intent
+    state.turns += 1
+    return Turn(programme=programme, intent=intent, slots=dict(state.slots), is_follow_up=is_follow_up)
+
+
+def _programme_from_context(intent: str, slots: dict[str, Any]) -> str | None:
+    if intent in INTENT_PROGRAMME:
+        return INTENT_PROGRAMME[intent]
+    hints = {SLOT_PROGRAMME[name] for name in slots if name in SLOT_PROGRAMME}
+    return hints.pop() if len(hints) == 1 else None
