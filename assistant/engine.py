@@ -94,8 +94,18 @@ class Engine:
         return self._fact_answer(clean, u, turn)
 
     def _retrieve(self, query: str, programme: str | None) -> Retrieved:
+        query = self._without_programme_names(query, programme)
         passages = self.retriever.search(query, programme=programme)
         return Retrieved(passages, self.retriever.coverage(query, passages) if passages else 0.0)
+
+    def _without_programme_names(self, query: str, programme: str | None) -> str:
+        """Drop the programme's own names once the filter knows it: they only pull toward overview sections."""
+        if programme not in self.programmes:
+            return query
+        stripped = query
+        for name in self.programmes[programme].names:
+            stripped = stripped.replace(name, " ")
+        return stripped if stripped.strip(" 、。??のはをについて") else query
 
     def _covered(self, u: Understanding, retrieved: Retrieved) -> bool:
         return not u.other_programme and retrieved.coverage >= self.settings.min_confidence
