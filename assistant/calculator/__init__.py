@@ -1,0 +1,17 @@
+"""The eligibility calculator as rules-as-code: parameters with citations in corpus/<id>/rules.yaml.
+
+    from assistant.calculator import calculate
+    calculate("shinjigyo", "amount", {"employees": 30, "investment": 40_000_000}).to_dict()
+"""
+
+from assistant.calculator.engine import calculate
+from assistant.calculator.loader import RulesError, load_rules
+from assistant.calculator.money import format_yen
+from assistant.calculator.registry import INTENTS, PROGRAMMES
+from assistant.calculator.result import Citation, CitedValue, Result, TraceStep
+from assistant.calculator.slots import INDUSTRIES, MEMBER_TYPES
+
+__all__ = [
+    "INDUSTRIES", "INTENTS", "MEMBER_TYPES", "PROGRAMMES", "Citation", "CitedValue", "Result",
+    "RulesError", "TraceStep", "calculate", "format_yen", "load_rules",
+]
