@@ -1,0 +1,1 @@
+"""Evaluation of the assistant against the fixed Q&A set (`python -m eval`)."""

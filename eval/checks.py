@@ -1,0 +1,98 @@
+"""Checks of one answer against one expectation; each failed check is a short English reason.
+
+Answers are compared after NFKC, so 「２,０００万円」 and 「2,000万円」 are the same phrase and
+headings with full-width brackets match the ASCII ones in the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from assistant.types import Answer
+
+# A figure: a number followed by a unit of money, share or count. Dates and heading numbers
+# (「第1回」「審査項目1」) are not figures: what a refusal must never contain is a guessed amount.
+_FIGURE = re.compile(
+    r"\d[\d,.]*\s*(?:円|万|億|兆|%|パーセント|人|名|社|者|件|倍|割)"
+    r"|[〇一二三四五六七八九十百千]+\s*(?:円|万|億|兆)"
+)
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def figures_in(text: str) -> list[str]:
+    """Every figure (number + unit such as 円/万/億/%/人) in a text, after NFKC."""
+    return [m.group(0) for m in _FIGURE.finditer(normalize(text))]
+
+
+def section_matches(expected: str, section: str) -> bool:
+    """True when the expected heading (or a distinctive part of it) is in the section's heading path."""
+    wanted = normalize(expected).strip()
+    return bool(wanted) and wanted in normalize(section)
+
+
+def first_rank(expected: str, sections: Iterable[str]) -> int | None:
+    """1-based rank of the first section matching the expected heading, None when none does."""
+    for rank, section in enumerate(sections, start=1):
+        if section_matches(expected, section):
+            return rank
+    return None
+
+
+def _amount(answer: Answer) -> int | None:
+    calc = answer.calculation or {}
+    value = calc.get("amount")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _check_amount(expected: int | None, answer: Answer) -> str | None:
+    got = _amount(answer)
+    if expected is None:
+        return None if got is None else f"amount: expected none, got {got:,}"
+    if answer.calculation is None:
+        return f"amount: expected {expected:,}, got no calculation"
+    return None if got == expected else f"amount: expected {expected:,}, got {got if got is None else f'{got:,}'}"
+
+
+def _check_eligible(expected: bool, answer: Answer) -> str | None:
+    got = (answer.calculation or {}).get("eligible")
+    if answer.calculation is None:
+        return f"eligible: expected {expected}, got no calculation"
+    return None if got is expected else f"eligible: expected {expected}, got {got}"
+
+
+def _check_section(expected: str, answer: Answer) -> str | None:
+    sections = [s.section for s in answer.sources] + [p.section for p in answer.passages]
+    if first_rank(expected, sections) is not None:
+        return None
+    cited = "; ".join(dict.fromkeys(s.section for s in answer.sources)) or "none"
+    return f"section: 「{expected}」 not among sources/passages (cited: {cited})"
+
+
+def check_answer(expect: dict[str, Any], answer: Answer) -> list[str]:
+    """Reasons the answer fails the expectation; an empty list means it passes."""
+    reasons: list[str] = []
+    text = normalize(answer.answer)
+    if "found" in expect and answer.found is not expect["found"]:
+        reasons.append(f"found: expected {expect['found']}, got {answer.found}")
+    if expect.get("found") is False and (figures := figures_in(answer.answer)):
+        reasons.append(f"figure in a not-covered answer: {', '.join(figures[:3])}")
+    if "amount" in expect and (reason := _check_amount(expect["amount"], answer)):
+        reasons.append(reason)
+    if "eligible" in expect and (reason := _check_eligible(expect["eligible"], answer)):
+        reasons.append(reason)
+    if "programme" in expect and answer.programme != expect["programme"]:
+        reasons.append(f"programme: expected {expect['programme']}, got {answer.programme}")
+    missing = [p for p in expect.get("phrases", []) if normalize(p) not in text]
+    if missing:
+        reasons.append("phrases missing: " + ", ".join(f"「{p}」" for p in missing))
+    if "section" in expect and (reason := _check_section(expect["section"], answer)):
+        reasons.append(reason)
+    if "follow_up" in expect and bool(answer.follow_up) is not expect["follow_up"]:
+        reasons.append(f"follow_up: expected {expect['follow_up']}, got {answer.follow_up!r}")
+    return reasons
