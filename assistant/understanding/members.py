@@ -1,0 +1,120 @@
+"""The 連携体 as described in words: members with counts and the facts that make a consortium valid.
+
+「中小企業2社と大学1校」→ [{"type": "中小企業", "count": 2}, {"type": "大学", "count": 1}];
+a member named without a count counts once (「NPO法人と一般社団法人」).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.understanding.context import alternation
+from assistant.understanding.lexicon import MEMBER_TYPE_SYNONYMS
+from assistant.understanding.numbers import NumberMention, find_numbers
+
+_MEMBER_TABLE = {word: kind for kind, words in MEMBER_TYPE_SYNONYMS.items() for word in words}
+_MEMBER_RE = alternation(_MEMBER_TABLE)
+# 「中小企業に該当」「中小企業庁」「中小企業診断士」 name the category or an office, not a member.
+_NOT_MEMBER_AFTER_RE = re.compile(
+    r"^(?:庁|診断士|基盤整備機構|団体中央会|向け|の定義|の範囲|の要件|の条件|に該当|に当た|にあた|扱い|かどうか|"
+    r"になり|に入|に含|と言え|といえ|ですか|か\?|の子会社|の親会社|の輸出|の海外)"
+)
+_COUNT_GAP_AFTER_RE = re.compile(r"^(?:\s|が|を|は|も|:|から)*$")
+_COUNT_GAP_BEFORE_RE = re.compile(r"^(?:\s|の)*$")
+
+_GROUP_RE = re.compile(r"親会社|子会社|孫会社|グループ会社|グループ企業|同一グループ|同じグループ|関連会社|兄弟会社|親子会社|グループ内")
+_GROUP_NOT_RE = re.compile(r"(?:ではな|じゃな|以外|ではあり|外の|外部)")
+_ONLY_RE = re.compile(r"だけ|のみ|同士|しか|内で|のみで|だけで")
+_OUTSOURCING_RE = re.compile(
+    r"(?:外注先|外注|下請け?|取引先|仕入先|仕入れ先|発注先|委託先|売買関係|販売先)[^。、,?]{0,12}?(?:だけ|のみ|しか|同士)"
+    r"(?P<neg>(?:では|じゃ)な)?"
+)
+_SINGLE_RE = re.compile(
+    r"(?:単独|単体|[1一]社だけ|[1一]社のみ|[1一]者だけ|[1一]者のみ|自社だけ|自社のみ|うちだけ|当社だけ|当社のみ|"
+    r"弊社だけ|弊社のみ|[1一]社で(?:申請|応募)|自社単独)(?P<neg>(?:では|じゃ)な)?"
+)
+_WRITING = r"(?:協定書|契約書|覚書|書面|契約|文書|規約)"
+_WRITING_NO_RE = re.compile(rf"{_WRITING}[^。?]{{0,10}}?(?:ない|なし|無し|ません|まだ|[せさらか]ず)|口頭")
+_WRITING_YES_RE = re.compile(
+    rf"{_WRITING}[^。?]{{0,12}}?(?:結ん|締結|交わし|作成し|作成済|作って|明記|定めて|決めて|用意し|あります|あり|済み|済)|"
+    rf"{_WRITING}で(?:役割|分担|明確|定め|決め)"
+)
+
+
+def _count_for(text: str, start: int, end: int, mentions: list[NumberMention]) -> int | None:
+    """The organisation count attached to the member word at text[start:end], if any."""
+    for mention in mentions:
+        if mention.kind != "organisations":
+            continue
+        if mention.start >= end and _COUNT_GAP_AFTER_RE.match(text[end : mention.start]):
+            return int(mention.value)
+        if mention.end <= start and _COUNT_GAP_BEFORE_RE.match(text[mention.end : start]):
+            return int(mention.value)
+    return None
+
+
+def extract_members(text: str, consortium_context: bool) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """Members described in words, and the spans of the words used (so they are not read as 業種).
+
+    A lone organisation word with no count is a member only in a consortium question: in
+    「中小企業に該当しますか」 it is the category being asked about.
+    """
+    mentions = find_numbers(text)
+    found: list[tuple[str, int, bool]] = []
+    spans: list[tuple[int, int]] = []
+    for match in _MEMBER_RE.finditer(text):
+        if _NOT_MEMBER_AFTER_RE.match(text[match.end() : match.end() + 8]):
+            continue
+        count = _count_for(text, match.start(), match.end(), mentions)
+        found.append((_MEMBER_TABLE[match.group()], count if count is not None else 1, count is not None))
+        spans.append((match.start(), match.end()))
+    explicit = any(has_count for _, _, has_count in found)
+    if not found or not (explicit or len(found) >= 2 or consortium_context):
+        return [], []
+    members: list[dict[str, Any]] = []
+    for kind, count, _ in found:
+        existing = next((m for m in members if m["type"] == kind), None)
+        if existing:
+            existing["count"] += count
+        else:
+            members.append({"type": kind, "count": count})
+    return members, spans
+
+
+def extract_same_group_only(text: str, other_members: bool, consortium_context: bool) -> bool | None:
+    """「親会社と子会社だけ」「グループ会社のみ」→ True; other kinds of members alongside → False.
+
+    A single group word outside a consortium question (「大企業の子会社は中小企業?」) says nothing.
+    """
+    matches = list(_GROUP_RE.finditer(text))
+    if not matches or (len(matches) < 2 and not consortium_context and not _ONLY_RE.search(text)):
+        return None
+    if any(_GROUP_NOT_RE.match(text[m.end() : m.end() + 6]) for m in matches) or "グループ外" in text:
+        return False
+    if _ONLY_RE.search(text):
+        return True
+    return not other_members
+
+
+def _flag(pattern: re.Pattern[str], text: str) -> bool | None:
+    match = pattern.search(text)
+    if not match:
+        return None
+    return not match.group("neg")
+
+
+def extract_consortium_flags(
+    text: str, members: list[dict[str, Any]], consortium_context: bool
+) -> dict[str, Any]:
+    """same_group_only, roles_in_writing, outsourcing_only, single_applicant: only those stated."""
+    flags: dict[str, Any] = {
+        "same_group_only": extract_same_group_only(text, bool(members), consortium_context),
+        "outsourcing_only": _flag(_OUTSOURCING_RE, text),
+        "single_applicant": _flag(_SINGLE_RE, text),
+    }
+    if _WRITING_NO_RE.search(text):
+        flags["roles_in_writing"] = False
+    elif _WRITING_YES_RE.search(text):
+        flags["roles_in_writing"] = True
+    return {name: value for name, value in flags.items() if value is not None}

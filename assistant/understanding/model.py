@@ -1,0 +1,23 @@
+"""The result of understanding one message: what it is about, what it asks, what values it states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Understanding:
+    """One message, understood; `slots` holds only what this message states (the dialog merges them).
+
+    Slot names and intent strings are shared with the calculator (see assistant.understanding docs).
+    `error` is the Japanese message for unusable input (empty, too long); then nothing else is set.
+    """
+
+    text: str
+    programme: str | None = None
+    intent: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    reset: bool = False
+    other_programme: str | None = None
+    error: str | None = None

@@ -1,0 +1,180 @@
+"""Which slot each number fills, decided by the words around it (資本金 → capital, 投資 → investment …).
+
+The rule: a cue word the number directly modifies (「1億円の資本金」「4,000万円を投資」) wins, else
+the nearest cue word before it in the same clause (「資本金は1億円」), else the nearest after it;
+a number with no cue at all falls back on the question's intent (a bare amount in an amount
+question is the investment). When a slot is stated twice, the last mention counts (「30人ではなく50人」).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.understanding.context import alternation, clause_bounds
+from assistant.understanding.numbers import NumberMention, find_numbers
+
+SKIP = "skip"
+
+# Cue words per slot for amounts of money; SKIP marks money that is none of our slots (売上, 上限 …).
+_YEN_CUES: dict[str, tuple[str, ...]] = {
+    "capital": ("資本金", "出資金", "資本の額", "資本"),
+    "subsidy_received": (
+        "受け取", "受取", "受給", "もらっ", "貰っ", "交付され", "交付を受け", "支給され", "入金", "受領",
+    ),
+    "investment": (
+        "投資", "経費", "事業費", "設備", "費用", "支出", "購入", "導入", "建物", "機械", "かけ", "使う", "使い",
+        "つぎ込", "予算", "コスト",
+    ),
+    "subsidy_word": ("補助金", "補助額", "補助"),
+    SKIP: (
+        "上限", "最大", "売上", "年商", "利益", "付加価値", "給与", "賃金", "人件費", "借入", "融資", "時給",
+        "月給", "年収", "最低賃金",
+    ),
+}
+_PERCENT_CUES: dict[str, tuple[str, ...]] = {
+    "wage_target_rate": ("目標", "計画", "予定", "掲げ", "目指", "コミット", "約束"),
+    "wage_actual_rate": ("実績", "実際", "結果", "とどま", "留ま", "止ま", "しか", "終わ", "届かず", "届かな"),
+    "wage_growth_rate": ("給与支給総額", "賃上げ", "給与", "賃金", "給料", "引き上げ", "増", "アップ", "上げ"),
+    SKIP: ("採択率", "補助率", "付加価値", "利益率", "売上", "金利", "税率", "成長率"),
+}
+_PERSON_SKIP_RE = re.compile(r"^(?:あたり|当たり|当り|につき)")
+_PERSON_SKIP_WORDS = ("役員", "出席", "面接", "口頭審査", "参加者", "審査員")
+_RECEIVE_WORDS = _YEN_CUES["subsidy_received"]
+_MIN_WAGE_RE = re.compile(r"最低賃金")
+_MARGIN_STRONG_LINK_RE = re.compile(r"^(?:額)?\s?(?:より|から|\+|プラス)\s?(?:\(|:)?$")
+_MARGIN_WEAK_LINK_RE = re.compile(r"^(?:額)?\s?(?:を|に|は|が|の)?\s?$")
+_MARGIN_UP_RE = re.compile(r"^(?:以上)?(?:高|上回|アップ|上乗せ|増|引き上げ|上げ|プラス)")
+_MARGIN_DOWN_RE = re.compile(r"^(?:以上)?(?:低|下回|マイナス|少な)")
+# Particles between a number and the word it modifies: 「4,000万円|を|投資」「1億円|の|資本金」.
+_ADJACENT_RE = re.compile(r"^(?:\s|の|を|が|は|で|も|ほど|程度|くらい|ぐらい|位|分|相当|規模|前後)*$")
+# 従業員30 with no unit: a count of people all the same.
+_BARE_EMPLOYEES_RE = re.compile(r"(?:従業員|社員|常勤従業員|常勤|従業者)(?:数)?(?:は|が|:)?\s*(-?\d+)(?![\d,.万億円%人名])")
+
+
+def _compiled(cues: dict[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {word: slot for slot, words in cues.items() for word in words}
+    return alternation(table), table
+
+
+_YEN_RE, _YEN_TABLE = _compiled(_YEN_CUES)
+_PERCENT_RE, _PERCENT_TABLE = _compiled(_PERCENT_CUES)
+
+
+def _cue_slot(
+    text: str, mention: NumberMention, bounds: tuple[int, int], pattern: re.Pattern[str], table: dict[str, str]
+) -> tuple[str | None, list[str], bool]:
+    """(slot named by the cue governing this number, cue slots seen before it, whether the cue is weak).
+
+    A weak cue is one found only after the number and not attached to it (「1億円なら|補助額は?」).
+    """
+    left_start, right_end = bounds
+    before = [(m.end(), table[m.group()]) for m in pattern.finditer(text, left_start, mention.start)]
+    after = [(m.start(), table[m.group()]) for m in pattern.finditer(text, mention.end, right_end)]
+    seen = [slot for _, slot in before]
+    if after and _ADJACENT_RE.match(text[mention.end : after[0][0]]):
+        return after[0][1], seen, False
+    if before:
+        return before[-1][1], seen, False
+    if after:
+        return after[0][1], [], True
+    return None, [], False
+
+
+def _neighbour_bounds(text: str, mentions: list[NumberMention], index: int) -> tuple[int, int]:
+    """The clause around a mention, cut at the neighbouring numbers so each number keeps its own words."""
+    mention = mentions[index]
+    left, right = clause_bounds(text, mention.start, mention.end)
+    if index > 0:
+        left = max(left, mentions[index - 1].end)
+    if index + 1 < len(mentions):
+        right = min(right, mentions[index + 1].start)
+    return left, right
+
+
+def _min_wage_margin(text: str, mention: NumberMention) -> int | None:
+    """「最低賃金+30円」「地域別最低賃金より40円高い」→ 30 / 40; 「…より10円低い」→ -10.
+
+    「最低賃金は1,000円」 states the wage itself, not a margin, and fills nothing.
+    """
+    clause_start, clause_end = clause_bounds(text, mention.start, mention.end)
+    wage_words = list(_MIN_WAGE_RE.finditer(text, clause_start, mention.start))
+    if not wage_words or abs(int(mention.value)) >= 10_000:
+        return None
+    link = text[wage_words[-1].end() : mention.start]
+    after = text[mention.end : clause_end]
+    if _MARGIN_DOWN_RE.match(after):
+        return -abs(int(mention.value))
+    if _MARGIN_STRONG_LINK_RE.match(link) or (_MARGIN_WEAK_LINK_RE.match(link) and _MARGIN_UP_RE.match(after)):
+        return int(mention.value)
+    return None
+
+
+_DEFAULT_YEN_SLOT = {
+    None: "investment", "amount": "investment", "min_investment": "investment", "cap": "investment",
+    "repayment": "subsidy_received", "sme_check": "capital",
+}
+
+
+def _yen_slot(text: str, mention: NumberMention, bounds: tuple[int, int], intent: str | None) -> str | None:
+    slot, _, weak = _cue_slot(text, mention, bounds, _YEN_RE, _YEN_TABLE)
+    if weak and slot in ("subsidy_word", SKIP):
+        slot = None
+    if slot == "subsidy_word":
+        clause = text[slice(*clause_bounds(text, mention.start, mention.end))]
+        received = intent == "repayment" or any(word in clause for word in _RECEIVE_WORDS)
+        return "subsidy_received" if received else None
+    if slot == SKIP:
+        return None
+    return slot if slot is not None else _DEFAULT_YEN_SLOT.get(intent)
+
+
+def _percent_slot(text: str, mention: NumberMention, bounds: tuple[int, int], intent: str | None) -> str | None:
+    slot, seen, weak = _cue_slot(text, mention, bounds, _PERCENT_RE, _PERCENT_TABLE)
+    if weak and slot == SKIP:
+        slot = None
+    if slot == "wage_growth_rate":
+        # 「目標は給与支給総額3%増」: a target/actual word earlier in the clause says more than 給与.
+        specific = [s for s in seen if s in ("wage_target_rate", "wage_actual_rate")]
+        return specific[-1] if specific else slot
+    if slot == SKIP:
+        return None
+    if slot is not None:
+        return slot
+    return "wage_growth_rate" if intent in (None, "wage_requirement") else None
+
+
+def _person_slot(text: str, mention: NumberMention) -> str | None:
+    if _PERSON_SKIP_RE.match(text[mention.end : mention.end + 4]):
+        return None  # 1人あたり給与支給総額
+    clause = text[slice(*clause_bounds(text, mention.start, mention.end))]
+    if any(word in clause for word in _PERSON_SKIP_WORDS):
+        return None
+    return "employees"
+
+
+def extract_number_slots(text: str, intent: str | None) -> dict[str, Any]:
+    """Slots stated with numbers: employees, capital, investment, subsidy_received, rates, min_wage_margin."""
+    slots: dict[str, Any] = {}
+    mentions = find_numbers(text)
+    for index, mention in enumerate(mentions):
+        bounds = _neighbour_bounds(text, mentions, index)
+        slot: str | None = None
+        value: int | float = mention.value
+        if mention.kind == "yen":
+            margin = _min_wage_margin(text, mention)
+            if margin is not None:
+                slot, value = "min_wage_margin", margin
+            else:
+                slot = _yen_slot(text, mention, bounds, intent)
+        elif mention.kind == "percent":
+            slot = _percent_slot(text, mention, bounds, intent)
+        elif mention.kind == "persons":
+            slot = _person_slot(text, mention)
+        if slot is not None:
+            slots[slot] = value
+    if "employees" not in slots:
+        bare = _BARE_EMPLOYEES_RE.search(text)
+        if bare:
+            slots["employees"] = int(bare.group(1))
+    return slots

@@ -1,0 +1,57 @@
+"""understand(): one message → programme, intent and slots, deterministically (no model, regex + tables)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from assistant.programmes import Programme
+from assistant.understanding.context import contains_any
+from assistant.understanding.intents import cue_intent, final_intent, is_reset
+from assistant.understanding.lexicon import INTENT_CUES
+from assistant.understanding.members import extract_consortium_flags, extract_members
+from assistant.understanding.model import Understanding
+from assistant.understanding.number_slots import extract_number_slots
+from assistant.understanding.programme_detection import MASK_CHAR, detect_programmes
+from assistant.understanding.sanitize import sanitize
+from assistant.understanding.word_slots import extract_word_slots
+
+_CONSORTIUM_CUES = INTENT_CUES["consortium_check"]
+
+
+def _mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in spans:
+        text = text[:start] + MASK_CHAR * (end - start) + text[end:]
+    return text
+
+
+def _extract_slots(text: str, intent: str | None, programme: str | None) -> dict[str, Any]:
+    """All slots this message states; numbers first, then members, then words (業種 after members)."""
+    consortium_context = contains_any(text, _CONSORTIUM_CUES) or programme == "export_ecosystem"
+    slots: dict[str, Any] = extract_number_slots(text, intent)
+    members, member_spans = extract_members(text, consortium_context or intent == "consortium_check")
+    if members:
+        slots["members"] = members
+    slots.update(extract_consortium_flags(text, members, consortium_context))
+    slots.update(extract_word_slots(_mask_spans(text, member_spans)))
+    return slots
+
+
+def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
+    """Understand one user message; unusable input comes back with `error` set and nothing else."""
+    clean, error = sanitize(text)
+    if error:
+        return Understanding(text=clean, error=error)
+    match = detect_programmes(clean, programmes)
+    masked = match.masked_text
+    preliminary, _ = cue_intent(masked)
+    slots = _extract_slots(masked, preliminary, match.programme)
+    intent = final_intent(masked, slots, match.programme, supplied_programme=match.programme is not None)
+    return Understanding(
+        text=clean,
+        programme=match.programme,
+        intent=intent,
+        slots=slots,
+        reset=is_reset(clean),
+        other_programme=match.other_programme,
+    )
