@@ -1,0 +1,540 @@
+"""The Chainlit chat UI in Japanese: `chainlit run assistant/app.py -h` from the repository root.
+
+One answer engine per server process (loaded in the background at startup), one DialogState per
+browser session. Each answer shows the engine's Japanese text, its sources as side elements holding
+the whole passage, and the calculator's trace as a tool step 「計算の根拠」.
+
+Everything that comes from documents or from the user is escaped before Chainlit renders it as
+Markdown, so a guideline containing `<script>`, `![](http://...)` or `**` shows those characters as
+they are: nothing from a document can become HTML, an image fetch or formatting.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import chainlit as cl
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+if str(PROJECT_ROOT) not in sys.path:  # `chainlit run assistant/app.py` without an installed package
+    sys.path.append(str(PROJECT_ROOT))
+
+from assistant.programmes import Programme, load_programmes  # noqa: E402
+from assistant.settings import get_settings  # noqa: E402
+from assistant.types import Answer, Passage, Source  # noqa: E402
+
+if TYPE_CHECKING:  # pragma: no cover
+    from assistant.dialog import DialogState
+    from assistant.engine import Engine
+
+log = logging.getLogger("assistant.app")
+
+APP_NAME = "補助金公募要領アシスタント"
+TRACE_STEP_NAME = "計算の根拠"
+AUTO = "auto"  # chat setting value: let the engine tell the programme from the question
+APOLOGY = (
+    "申し訳ありません。回答を作成する途中でエラーが発生しました。"
+    "お手数ですが、もう一度送信するか、言い方を変えてお試しください。"
+    "続けて起きる場合は「最初から」で会話をやり直せます。"
+)
+SOURCES_HEADING = "**出典**(名前を押すと、該当箇所の全文を表示します)"
+FOLLOW_UP_LABEL = "**確認させてください**"
+
+
+# --- the engine: created once per server, used under one lock -------------------------------------
+
+_engine: Engine | None = None
+_engine_guard = threading.Lock()
+# The engine's tokenizer and retriever are not known to be thread-safe, and answers are CPU-bound on a
+# small machine anyway: answering one message at a time keeps them correct at no real cost.
+_answer_lock = threading.Lock()
+
+
+def get_engine() -> Engine:
+    """The server's single engine, created on first use (construction is cheap, loading is in warm_up)."""
+    global _engine
+    with _engine_guard:
+        if _engine is None:
+            from assistant.engine import Engine
+
+            _engine = Engine.from_settings(get_settings())
+            log.info("Answer engine created (store: %s)", _engine.settings.store_dir)
+        return _engine
+
+
+def warm_up_engine() -> None:
+    """Load models and open the store before the first question; a failure is logged, never raised."""
+    try:
+        with _answer_lock:
+            get_engine().warm_up()
+        log.info("Answer engine warmed up")
+    except Exception:
+        log.exception("Answer engine warm-up failed; questions will be answered with an apology")
+
+
+def answer_locked(text: str, state: DialogState, programme: str | None) -> Answer:
+    """One engine answer at a time (see _answer_lock)."""
+    with _answer_lock:
+        return get_engine().answer(text, state, programme=programme)
+
+
+# --- escaping: documents and user text are text, never markup -------------------------------------
+
+# Every ASCII character CommonMark lets a backslash escape that can start markup, HTML or an entity.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&$:])")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+# Characters that would break or restyle an element name inside Chainlit's `[name](...)` link.
+_NAME_UNSAFE = str.maketrans({
+    "[": "［", "]": "］", "*": "＊", "_": "＿", "`": "｀", "\\": "＼", "<": "＜", ">": "＞", "&": "＆",
+    "\n": " ", "\r": " ",
+})
+
+
+def escape_inline(text: str) -> str:
+    """One line of text as literal Markdown: every markup character backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def escape_text(text: str) -> str:
+    """Plain text (a guideline passage, an engine answer) as Markdown that renders exactly that text.
+
+    Line breaks are kept (hard breaks), headings become bold lines, and a well-formed pipe table stays
+    a table whose cells are escaped: guideline tables (従業員規模別の補助上限額) read better as tables.
+    """
+    blocks: list[str] = []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    i = 0
+    while i < len(lines):
+        if _TABLE_ROW.match(lines[i]):
+            j = i
+            while j < len(lines) and _TABLE_ROW.match(lines[j]):
+                j += 1
+            blocks.append(_table_block(lines[i:j]))
+            i = j
+            continue
+        j = i
+        while j < len(lines) and not _TABLE_ROW.match(lines[j]):
+            j += 1
+        blocks.append(_text_block(lines[i:j]))
+        i = j
+    return "\n\n".join(b for b in blocks if b)
+
+
+def _text_block(lines: Sequence[str]) -> str:
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if not line.strip():
+            paragraphs.append([])
+            continue
+        heading = _HEADING_LINE.match(line)
+        paragraphs[-1].append(f"**{escape_inline(heading.group(1))}**" if heading else escape_inline(line.strip()))
+    return "\n\n".join("  \n".join(p) for p in paragraphs if p)
+
+
+def _table_block(rows: Sequence[str]) -> str:
+    if len(rows) < 2 or not _TABLE_RULE.match(rows[1]):
+        return _text_block(rows)  # not a real table (a chunk cut it): show the pipes as text
+    cells = [[escape_inline(c.strip()) for c in row.strip().strip("|").split("|")] for row in rows]
+    width = len(cells[0])
+    out = ["| " + " | ".join(cells[0]) + " |", "|" + "---|" * width]
+    out += ["| " + " | ".join((r + [""] * width)[:width]) + " |" for r in cells[2:]]
+    return "\n".join(out)
+
+
+def element_name(text: str) -> str:
+    """A side element's name as Chainlit links it: one line, no characters that break its link."""
+    return " ".join(text.translate(_NAME_UNSAFE).split())
+
+
+# --- sources: the side elements -------------------------------------------------------------------
+
+class SourceView(NamedTuple):
+    """One citation of an answer as shown: its element name, the quoted words and the side panel text.
+
+    (A NamedTuple, not a dataclass: Chainlit executes this file before registering it in sys.modules,
+    which dataclasses need for string annotations.)
+    """
+
+    name: str
+    quote: str
+    content: str
+
+
+def source_views(answer: Answer, corpus_dir: Path) -> list[SourceView]:
+    """The answer's sources, each with the whole passage it was quoted from."""
+    views = []
+    for number, source in enumerate(answer.sources, start=1):
+        passage_text, page = whole_passage(source, answer.passages, corpus_dir)
+        heading = source.section.split(" > ")[-1].strip()
+        name = element_name(f"出典{number}: {source.doc} · {heading}" if heading else f"出典{number}: {source.doc}")
+        views.append(SourceView(name=name, quote=source.text, content=_side_content(source, passage_text, page)))
+    return views
+
+
+def whole_passage(source: Source, passages: Sequence[Passage], corpus_dir: Path) -> tuple[str, int | None]:
+    """The text a source was quoted from: a retrieved passage, else its corpus section, else the quote.
+
+    Calculator citations name a document, heading and phrase rather than a retrieved chunk, so the
+    corpus section under that heading is the whole passage for them.
+    """
+    needle = _squash(source.text)
+    same_doc = [p for p in passages if p.doc == source.doc]
+    for passage in same_doc:
+        if needle and needle in _squash(passage.text):
+            return passage.text, passage.page
+    section_text = _corpus_section(corpus_dir, source.doc, source.section, needle)
+    if section_text:
+        return section_text, None
+    for passage in same_doc:
+        if passage.section == source.section:
+            return passage.text, passage.page
+    return source.text, None
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _corpus_section(corpus_dir: Path, doc: str, heading: str, needle: str) -> str | None:
+    for documents in _corpus_documents(Path(corpus_dir)):
+        document = documents.get(doc)
+        if document is None:
+            continue
+        for section in document.sections_named(heading):
+            if not needle or needle in _squash(section.text):
+                return section.text.strip()
+    return None
+
+
+@lru_cache(maxsize=4)
+def _corpus_documents(corpus_dir: Path) -> tuple[dict[str, Any], ...]:
+    from assistant.calculator.corpus_text import read_documents
+
+    return tuple(read_documents(folder) for folder in sorted(corpus_dir.iterdir()) if folder.is_dir())
+
+
+def _side_content(source: Source, passage_text: str, page: int | None) -> str:
+    lines = [f"**文書**: {escape_inline(source.doc)}"]
+    if source.section:
+        lines.append(f"**見出し**: {escape_inline(source.section)}")
+    if page is not None:
+        lines.append(f"**ページ**: {page}")
+    parts = ["  \n".join(lines)]
+    if source.text and _squash(source.text) != _squash(passage_text):
+        parts += ["**引用箇所**", "> " + escape_inline(" ".join(source.text.split()))]
+    parts += ["**該当箇所の全文**", escape_text(passage_text)]
+    return "\n\n".join(parts)
+
+
+# --- the answer message ---------------------------------------------------------------------------
+
+def answer_body(answer: Answer) -> str:
+    """The engine's text without its own plain 出典 list (the UI lists the sources as linked elements)."""
+    text = answer.answer.rstrip()
+    if answer.sources:
+        from assistant import compose
+
+        listed = compose.render("", [], answer.sources).rstrip()
+        if listed.strip() and text.endswith(listed):
+            text = text[: -len(listed)].rstrip()
+    return text
+
+
+def answer_markdown(answer: Answer, views: Sequence[SourceView]) -> str:
+    """The message: the answer as text, the follow-up question, then each source by its element name."""
+    parts = [escape_text(answer_body(answer))]
+    if answer.follow_up and _squash(answer.follow_up) not in _squash(answer.answer):
+        parts.append(f"{FOLLOW_UP_LABEL}: {escape_inline(answer.follow_up)}")
+    if views:
+        # The element names stay unescaped: Chainlit turns each exact name into a link to its element.
+        items = [f"- {v.name}:「{escape_inline(' '.join(v.quote.split()))}」" for v in views]
+        parts.append(SOURCES_HEADING + "\n\n" + "\n".join(items))
+    return "\n\n".join(p for p in parts if p)
+
+
+# --- the calculation trace ------------------------------------------------------------------------
+
+_YEN_SLOTS = {"investment", "capital", "subsidy_received"}
+_PERCENT_SLOTS = {"wage_growth_rate", "wage_target_rate", "wage_actual_rate"}
+_RESULT_MARK = {True: "満たしています", False: "満たしていません", None: "判定できません"}
+
+
+def format_parameter(value: Any, unit: str, bound: str | None = None) -> str:
+    """A rules-YAML value as guidelines write it: 2,500万円以下, 20人以下, 1/2, 2025年7月10日."""
+    from assistant.calculator.money import format_date, format_yen
+
+    text: str
+    if unit == "yen" and isinstance(value, int):
+        text = format_yen(value)
+    elif unit == "persons" and isinstance(value, int):
+        text = f"{value:,}人"
+    elif unit == "organisations" and isinstance(value, int):
+        text = f"{value:,}者"
+    elif unit == "percent" and isinstance(value, int | float):
+        text = f"{value:g}%"
+    elif unit in {"date", "datetime"} and isinstance(value, str):
+        text = _format_iso_date(value, format_date)
+    elif isinstance(value, list):
+        text = "、".join(str(v) for v in value)
+    elif isinstance(value, bool):
+        text = "はい" if value else "いいえ"
+    else:
+        text = str(value)
+    return text + (bound or "")
+
+
+def _format_iso_date(value: str, format_date: Any) -> str:
+    try:
+        parsed: date = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    except ValueError:
+        return value
+    return format_date(parsed)
+
+
+def format_input(slot: str, value: Any, programme: str) -> str:
+    """「常勤従業員数: 30人」 for one calculator input."""
+    from assistant.calculator.money import format_yen
+    from assistant.calculator.slots import SLOTS, label
+
+    name = label(slot, programme) if slot in SLOTS else slot
+    if value is None:
+        text = "(未入力)"
+    elif isinstance(value, bool):
+        text = "はい" if value else "いいえ"
+    elif slot == "employees" and isinstance(value, int):
+        text = f"{value:,}人"
+    elif slot in _YEN_SLOTS and isinstance(value, int):
+        text = format_yen(value)
+    elif slot in _PERCENT_SLOTS and isinstance(value, int | float):
+        text = f"{value:g}%"
+    elif slot == "members" and isinstance(value, list):
+        text = "、".join(f"{m.get('type')}{m.get('count')}者" if isinstance(m, Mapping) else str(m) for m in value)
+    else:
+        text = str(value)
+    return f"{name}: {text}"
+
+
+def trace_markdown(calculation: Mapping[str, Any]) -> str:
+    """The calculator's trace for the 「計算の根拠」 step: each rule, its inputs, cited parameters, result."""
+    programme = str(calculation.get("programme") or "")
+    parts: list[str] = []
+    summary = calculation.get("calculation_line") or calculation.get("conclusion")
+    if summary:
+        parts.append(f"**結果**: {escape_inline(str(summary))}")
+    for number, step in enumerate(calculation.get("trace") or [], start=1):
+        parts.append(_trace_step(number, step, programme))
+    for condition in calculation.get("failed_conditions") or []:
+        parts.append(f"- 満たしていない条件: {escape_inline(str(condition))}")
+    missing = calculation.get("missing_inputs") or []
+    if missing:
+        parts.append("**まだ伺っていない情報**: " + "、".join(escape_inline(_slot_label(m, programme)) for m in missing))
+    return "\n\n".join(parts)
+
+
+def _trace_step(number: int, step: Mapping[str, Any], programme: str) -> str:
+    title = step.get("label") or step.get("rule") or "ルール"
+    lines = [f"**{number}. {escape_inline(str(title))}**"]
+    inputs = step.get("inputs") or {}
+    if isinstance(inputs, Mapping) and inputs:
+        formatted = [format_input(str(k), v, programme) for k, v in inputs.items()]
+        lines.append("- 入力: " + "、".join(escape_inline(f) for f in formatted))
+    for parameter in step.get("parameters") or []:
+        lines.append("- " + _parameter_line(parameter))
+    lines.append("- 結果: " + escape_inline(_step_result(step)))
+    return "\n".join(lines)
+
+
+def _parameter_line(parameter: Mapping[str, Any]) -> str:
+    value = format_parameter(parameter.get("value"), str(parameter.get("unit") or ""), parameter.get("bound"))
+    line = f"{escape_inline(str(parameter.get('name') or ''))}: {escape_inline(value)}"
+    source = parameter.get("source") or {}
+    if source:
+        where = f"{source.get('doc', '')}「{source.get('heading', '')}」"
+        line += f"(根拠: {escape_inline(where)}「{escape_inline(str(source.get('quote', '')))}」)"
+    return line
+
+
+def _step_result(step: Mapping[str, Any]) -> str:
+    result = step.get("result")
+    passed = step.get("passed")
+    if isinstance(result, bool) or result is None:
+        return _RESULT_MARK.get(passed if passed is not None else result, "判定できません")
+    units = {p.get("unit") for p in step.get("parameters") or []}
+    if isinstance(result, int) and "yen" in units:
+        from assistant.calculator.money import format_yen
+
+        shown = format_yen(result)
+    elif isinstance(result, Mapping | list):
+        shown = _compact(result)
+    else:
+        shown = str(result)
+    return shown if passed is None else f"{shown}({_RESULT_MARK[passed]})"
+
+
+def _compact(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "、".join(f"{k}: {_compact(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(_compact(v) for v in value)
+    return str(value)
+
+
+def _slot_label(slot: str, programme: str) -> str:
+    from assistant.calculator.slots import SLOTS, label
+
+    return label(slot, programme) if slot in SLOTS else slot
+
+
+# --- welcome page, starters, settings -------------------------------------------------------------
+
+STARTERS: tuple[tuple[str, str], ...] = (
+    ("補助額を計算する", "従業員30人で4,000万円を投資したら補助額はいくらですか?"),
+    ("連携体のルール", "親会社と子会社だけで連携体を組めますか?"),
+    ("中小企業に当たるか", "資本金5,000万円、従業員80人の製造業は中小企業に当たりますか?"),
+    ("申請の締切", "新事業進出補助金の申請締切はいつですか?"),
+    ("補助上限額と補助率", "輸出支援エコシステム形成事業の補助上限額と補助率を教えてください"),
+)
+
+# A plain mark for the welcome screen (Chainlit shows a chat profile's icon above its description).
+WELCOME_ICON = (
+    "data:image/svg+xml;utf8,"
+    "%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 64 64'%3E"
+    "%3Crect width='64' height='64' rx='32' fill='%231f4e8c'/%3E"
+    "%3Cpath d='M20 16h18l8 8v24H20z' fill='white'/%3E%3Cpath d='M38 16v8h8' fill='%23c9d6ea'/%3E"
+    "%3Cpath d='M25 31h16M25 37h16M25 43h10' stroke='%231f4e8c' stroke-width='2.5'/%3E%3C/svg%3E"
+)
+
+
+def programmes() -> dict[str, Programme]:
+    return load_programmes(get_settings().corpus_dir)
+
+
+def as_of_text(programme: Programme) -> str:
+    day = programme.as_of
+    return f"{day.year}年{day.month}月{day.day}日時点" if day else "時点不明"
+
+
+def welcome_markdown(registry: Mapping[str, Programme]) -> str:
+    """The welcome screen's short text; the full guide is chainlit_ja.md (the 説明書 button)."""
+    rows = [f"| {escape_inline(p.official_name)} | {as_of_text(p)} |" for p in registry.values()]
+    return "\n".join([
+        f"### {APP_NAME}",
+        "",
+        "収録している補助金の公募要領について、**出典を添えて**お答えします。",
+        "",
+        "| 補助金 | 資料の時点 |",
+        "|---|---|",
+        *rows,
+        "",
+        "- 補助額・補助上限額、中小企業かどうか、連携体の要件、締切などを質問できます。",
+        "- 金額は出典付きの計算ルールで算出し、「計算の根拠」で確かめられます。",
+        "- 資料に書かれていないことは、推測せず「記載がない」とお答えします。",
+        "- 回答は法的な助言ではありません。申請の前に、必ず公募要領本体をご確認ください。",
+    ])
+
+
+def starters() -> list[cl.Starter]:
+    return [cl.Starter(label=label, message=message) for label, message in STARTERS]
+
+
+def programme_items(registry: Mapping[str, Programme]) -> dict[str, str]:
+    """Select items label -> value: 自動判定 first, then each programme by its official name."""
+    return {"自動判定(質問から判断)": AUTO, **{p.official_name: pid for pid, p in registry.items()}}
+
+
+def settings_widgets(registry: Mapping[str, Programme]) -> list[Any]:
+    from chainlit.input_widget import Select, Switch
+
+    return [
+        Select(id="programme", label="対象の補助金", items=programme_items(registry), initial_value=AUTO,
+               description="特定の補助金に絞って答えます。自動判定では質問の内容から判断します。"),
+        Switch(id="show_trace", label="計算の根拠を表示する", initial=True,
+               description="金額や要件の判定で使ったルール・入力・出典を、回答の上に表示します。"),
+    ]
+
+
+def chosen_programme(settings: Mapping[str, Any] | None, registry: Iterable[str]) -> str | None:
+    """The programme the settings pin, or None for automatic detection (unknown values count as auto)."""
+    value = (settings or {}).get("programme")
+    return value if value in set(registry) else None
+
+
+def reset_action() -> cl.Action:
+    return cl.Action(name="reset", payload={}, label="最初から", icon="rotate-ccw",
+                     tooltip="これまでの会話の内容(補助金・金額・人数など)を忘れて、最初からやり直します")
+
+
+# --- Chainlit handlers ----------------------------------------------------------------------------
+
+@cl.on_app_startup
+def start_warm_up() -> None:
+    """Warm the engine in the background: the server accepts connections while models load."""
+    threading.Thread(target=warm_up_engine, name="engine-warm-up", daemon=True).start()
+
+
+@cl.set_chat_profiles
+async def chat_profiles(user: Any = None, language: str | None = None) -> list[cl.ChatProfile]:
+    # A single profile: Chainlit hides the profile picker and shows its description on the welcome screen.
+    return [cl.ChatProfile(name=APP_NAME, markdown_description=welcome_markdown(programmes()),
+                           icon=WELCOME_ICON, default=True)]
+
+
+@cl.set_starters
+async def set_starters(user: Any = None, language: str | None = None) -> list[cl.Starter]:
+    return starters()
+
+
+@cl.on_chat_start
+async def on_chat_start() -> None:
+    cl.user_session.set("state", get_engine().new_state())
+    cl.user_session.set("settings", await cl.ChatSettings(settings_widgets(programmes())).send())
+
+
+@cl.on_settings_update
+async def on_settings_update(settings: dict[str, Any]) -> None:
+    cl.user_session.set("settings", settings)
+
+
+@cl.action_callback("reset")
+async def on_reset(action: cl.Action) -> None:
+    from assistant.engine import RESET_REPLY
+
+    cl.user_session.set("state", get_engine().new_state())
+    await cl.Message(content=escape_text(RESET_REPLY)).send()
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    settings = cl.user_session.get("settings") or {}
+    state = cl.user_session.get("state")
+    if state is None:
+        state = get_engine().new_state()
+        cl.user_session.set("state", state)
+    try:
+        answer = await cl.make_async(answer_locked)(message.content or "", state,
+                                                    chosen_programme(settings, programmes()))
+        await send_answer(answer, show_trace=bool(settings.get("show_trace", True)))
+    except Exception:
+        log.exception("Answering failed for a message of %d characters", len(message.content or ""))
+        await cl.Message(content=APOLOGY, actions=[reset_action()]).send()
+
+
+async def send_answer(answer: Answer, show_trace: bool) -> None:
+    """The trace step (when wanted and present), then the answer with its source elements."""
+    views = source_views(answer, get_settings().corpus_dir)
+    if show_trace and answer.calculation and answer.calculation.get("trace"):
+        async with cl.Step(name=TRACE_STEP_NAME, type="tool", show_input=False) as step:
+            step.output = trace_markdown(answer.calculation)
+    elements: list[cl.Element] = [cl.Text(name=v.name, content=v.content, display="side") for v in views]
+    await cl.Message(content=answer_markdown(answer, views), elements=elements,
+                     actions=[reset_action()]).send()
