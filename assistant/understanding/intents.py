@@ -15,9 +15,12 @@ from typing import Any
 from assistant.understanding.context import alternation, contains_any
 from assistant.understanding.lexicon import (
     ELIGIBILITY_CUES,
+    FALLBACK_AMOUNT_CONTEXT,
     FALLBACK_AMOUNT_CUE,
+    FOLLOW_UP_FILLERS,
     INTENT_CUES,
     INTENT_PRIORITY,
+    PROGRAMME_TOPIC_WORDS,
     QUESTION_CUES,
     RESET_CUES,
 )
@@ -37,6 +40,12 @@ _CONSORTIUM_SLOTS = ("members", "same_group_only", "outsourcing_only", "roles_in
 _COMPANY_SLOTS = ("capital", "employees", "industry")
 _RESET_RE = alternation(RESET_CUES)
 _FILLER_RE = re.compile(r"[\s。、,.!?!?・ー〜~]|です|ます|お願いします|してください|して|ください|から")
+# What is left of a programme-only message once names, topic words and follow-up fillers are gone:
+# 「輸出の方でお願いします」 leaves nothing, 「新事業進出補助金の補助率は?」 leaves 補助率 (a question).
+_CHOICE_NOISE_RE = alternation(
+    [*FOLLOW_UP_FILLERS, *(w for words in PROGRAMME_TOPIC_WORDS.values() for w in words), "補助金"]
+)
+_CHOICE_PUNCT_RE = re.compile(r"[\s。、,.!?!?・ー〜~■()「」]")
 
 
 def _cue_view(text: str) -> str:
@@ -50,7 +59,7 @@ def cue_intent(text: str) -> tuple[str | None, str | None]:
         match = _CUE_RES[intent].search(view)
         if match:
             return intent, match.group()
-    if FALLBACK_AMOUNT_CUE in view and "補助率" not in view:
+    if FALLBACK_AMOUNT_CUE in view and "補助率" not in view and contains_any(view, FALLBACK_AMOUNT_CONTEXT):
         return "amount", FALLBACK_AMOUNT_CUE
     return None, None
 
@@ -67,6 +76,12 @@ def is_reset_only(text: str) -> bool:
 
 def _is_question(text: str) -> bool:
     return contains_any(_cue_view(text), QUESTION_CUES)
+
+
+def _only_chooses_programme(text: str) -> bool:
+    """「輸出の方で」「新事業進出補助金です」: the message names a programme and says nothing else."""
+    rest = _CHOICE_PUNCT_RE.sub("", _CHOICE_NOISE_RE.sub("", text))
+    return len(rest) <= 1
 
 
 def _has_any(slots: Mapping[str, Any], names: tuple[str, ...]) -> bool:
@@ -107,7 +122,10 @@ def final_intent(
         checked = _from_eligibility(slots, programme)
         if checked:
             return checked
-    supplies = bool(slots) or supplied_programme
-    if (supplies and not _is_question(text)) or (is_reset(text) and is_reset_only(text)):
+    if is_reset(text) and is_reset_only(text):
+        return None
+    if slots and not _is_question(text):
+        return None
+    if supplied_programme and not slots and _only_chooses_programme(text):
         return None
     return "fact"

@@ -25,17 +25,21 @@ _COUNT_GAP_BEFORE_RE = re.compile(r"^(?:\s|の)*$")
 
 _GROUP_RE = re.compile(r"親会社|子会社|孫会社|グループ会社|グループ企業|同一グループ|同じグループ|関連会社|兄弟会社|親子会社|グループ内")
 _GROUP_NOT_RE = re.compile(r"(?:ではな|じゃな|以外|ではあり|外の|外部)")
+# 「資本関係のない別々の法人」: the members are stated to be independent of each other.
+_INDEPENDENT_RE = re.compile(r"資本関係(?:の|が|は)?(?:ない|無い|なし|無し|ありません)|別々の(?:法人|会社|企業)|独立した(?:法人|会社|企業)")
 _ONLY_RE = re.compile(r"だけ|のみ|同士|しか|内で|のみで|だけで")
 _OUTSOURCING_RE = re.compile(
-    r"(?:外注先|外注|下請け?|取引先|仕入先|仕入れ先|発注先|委託先|売買関係|販売先)[^。、,?]{0,12}?(?:だけ|のみ|しか|同士)"
-    r"(?P<neg>(?:では|じゃ)な)?"
+    r"(?:(?:外注先|外注|下請け?|取引先|仕入先|仕入れ先|発注先|委託先|売買関係|販売先)[^。、,?]{0,12}?(?:だけ|のみ|しか|同士)"
+    r"|(?:単なる|ただの|一時的な)(?:外注|下請|売買|取引|発注|委託))(?P<neg>(?:では|じゃ)な)?"
 )
 _SINGLE_RE = re.compile(
     r"(?:単独|単体|[1一]社だけ|[1一]社のみ|[1一]者だけ|[1一]者のみ|自社だけ|自社のみ|うちだけ|当社だけ|当社のみ|"
     r"弊社だけ|弊社のみ|[1一]社で(?:申請|応募)|自社単独)(?P<neg>(?:では|じゃ)な)?"
 )
 _WRITING = r"(?:協定書|契約書|覚書|書面|契約|文書|規約)"
-_WRITING_NO_RE = re.compile(rf"{_WRITING}[^。?]{{0,10}}?(?:ない|なし|無し|ません|まだ|[せさらか]ず)|口頭")
+_WRITING_NO_RE = re.compile(
+    rf"{_WRITING}[^。?]{{0,10}}?(?:ない|なし|無し|ません|まだ|[せさらか]ず)|口頭で(?:の)?(?:約束|合意|決め|取り決め)|口約束"
+)
 _WRITING_YES_RE = re.compile(
     rf"{_WRITING}[^。?]{{0,12}}?(?:結ん|締結|交わし|作成し|作成済|作って|明記|定めて|決めて|用意し|あります|あり|済み|済)|"
     rf"{_WRITING}で(?:役割|分担|明確|定め|決め)"
@@ -54,11 +58,11 @@ def _count_for(text: str, start: int, end: int, mentions: list[NumberMention]) -
     return None
 
 
-def extract_members(text: str, consortium_context: bool) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+def extract_members(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
     """Members described in words, and the spans of the words used (so they are not read as 業種).
 
-    A lone organisation word with no count is a member only in a consortium question: in
-    「中小企業に該当しますか」 it is the category being asked about.
+    A lone organisation word with no count describes no consortium: in 「中小企業に該当しますか」 it
+    is the category asked about, in 「大学はコア事業者になれますか」 a kind asked about.
     """
     mentions = find_numbers(text)
     found: list[tuple[str, int, bool]] = []
@@ -70,7 +74,7 @@ def extract_members(text: str, consortium_context: bool) -> tuple[list[dict[str,
         found.append((_MEMBER_TABLE[match.group()], count if count is not None else 1, count is not None))
         spans.append((match.start(), match.end()))
     explicit = any(has_count for _, _, has_count in found)
-    if not found or not (explicit or len(found) >= 2 or consortium_context):
+    if not found or not (explicit or len(found) >= 2):
         return [], []
     members: list[dict[str, Any]] = []
     for kind, count, _ in found:
@@ -87,6 +91,8 @@ def extract_same_group_only(text: str, other_members: bool, consortium_context: 
 
     A single group word outside a consortium question (「大企業の子会社は中小企業?」) says nothing.
     """
+    if _INDEPENDENT_RE.search(text):
+        return False
     matches = list(_GROUP_RE.finditer(text))
     if not matches or (len(matches) < 2 and not consortium_context and not _ONLY_RE.search(text)):
         return None

@@ -47,7 +47,9 @@ _MARGIN_WEAK_LINK_RE = re.compile(r"^(?:額)?\s?(?:を|に|は|が|の)?\s?$")
 _MARGIN_UP_RE = re.compile(r"^(?:以上)?(?:高|上回|アップ|上乗せ|増|引き上げ|上げ|プラス)")
 _MARGIN_DOWN_RE = re.compile(r"^(?:以上)?(?:低|下回|マイナス|少な)")
 # Particles between a number and the word it modifies: 「4,000万円|を|投資」「1億円|の|資本金」.
-_ADJACENT_RE = re.compile(r"^(?:\s|の|を|が|は|で|も|ほど|程度|くらい|ぐらい|位|分|相当|規模|前後)*$")
+_ADJACENT_RE = re.compile(
+    r"^(?:\s|の|を|が|は|で|も|:|額|金額|総額|ほど|程度|くらい|ぐらい|位|分|相当|規模|前後|約|およそ)*$"
+)
 # 従業員30 with no unit: a count of people all the same.
 _BARE_EMPLOYEES_RE = re.compile(r"(?:従業員|社員|常勤従業員|常勤|従業者)(?:数)?(?:は|が|:)?\s*(-?\d+)(?![\d,.万億円%人名])")
 
@@ -66,12 +68,16 @@ def _cue_slot(
 ) -> tuple[str | None, list[str], bool]:
     """(slot named by the cue governing this number, cue slots seen before it, whether the cue is weak).
 
+    Order: a cue word right before the number, one right after it, the nearest before, the nearest after.
     A weak cue is one found only after the number and not attached to it (「1億円なら|補助額は?」).
     """
     left_start, right_end = bounds
     before = [(m.end(), table[m.group()]) for m in pattern.finditer(text, left_start, mention.start)]
     after = [(m.start(), table[m.group()]) for m in pattern.finditer(text, mention.end, right_end)]
     seen = [slot for _, slot in before]
+    # 「投資額2億円の補助額」: the word right before names the number even when another follows.
+    if before and _ADJACENT_RE.match(text[before[-1][0] : mention.start]):
+        return before[-1][1], seen, False
     if after and _ADJACENT_RE.match(text[mention.end : after[0][0]]):
         return after[0][1], seen, False
     if before:

@@ -63,8 +63,10 @@ def _find_own_names(text: str, programmes: tuple[Programme, ...]) -> tuple[list[
     return found, text
 
 
-def _find_other(text: str, own_ids: set[str]) -> tuple[str | None, str]:
-    """The first subsidy named that is not ours, and the text with every such name masked."""
+def _find_other(text: str, programmes: tuple[Programme, ...]) -> tuple[str | None, list[str], str]:
+    """(first subsidy named that is not ours, our programmes named with a typo, text with both masked)."""
+    own_ids = {p.id for p in programmes}
+    misspelt: list[str] = []
     other: str | None = None
     for match in _OTHER_RE.finditer(text):
         other = other or OTHER_PROGRAMMES[match.group()]
@@ -75,9 +77,34 @@ def _find_other(text: str, own_ids: set[str]) -> tuple[str | None, str]:
             continue
         if any(_TOPIC_TABLE[word] in own_ids for word in _TOPIC_RE.findall(name)):
             continue  # 輸出の補助金-like descriptions of our own programmes
-        other = other or name
+        own = _misspelt_own_name(name, programmes)
+        if own:
+            misspelt.append(own)
+        else:
+            other = other or name
         text = _mask(text, match.start(), match.end())
-    return other, text
+    return other, misspelt, text
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance; names are short, so the plain dynamic programme is fast enough."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _misspelt_own_name(candidate: str, programmes: tuple[Programme, ...]) -> str | None:
+    """Our programme when a typed subsidy name is one or two keystrokes off one of its names (新時業進出補助金)."""
+    for programme in programmes:
+        for name in programme.names:
+            limit = 1 if len(name) < 8 else 2
+            if abs(len(name) - len(candidate)) <= limit and _edit_distance(candidate, name) <= limit:
+                return programme.id
+    return None
 
 
 def _by_topic(text: str, own_ids: set[str]) -> str | None:
@@ -100,6 +127,7 @@ def detect_programmes(text: str, programmes: Mapping[str, Programme]) -> Program
     catalogue = tuple(sorted(programmes.values(), key=lambda p: p.id))
     own_ids = set(programmes)
     named, masked = _find_own_names(text, catalogue)
-    other, masked = _find_other(masked, own_ids)
+    other, misspelt, masked = _find_other(masked, catalogue)
+    named += misspelt
     programme = named[0] if named else _by_topic(masked, own_ids)
     return ProgrammeMatch(programme=programme, other_programme=other, masked_text=masked)

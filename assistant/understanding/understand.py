@@ -29,7 +29,7 @@ def _extract_slots(text: str, intent: str | None, programme: str | None) -> dict
     """All slots this message states; numbers first, then members, then words (業種 after members)."""
     consortium_context = contains_any(text, _CONSORTIUM_CUES) or programme == "export_ecosystem"
     slots: dict[str, Any] = extract_number_slots(text, intent)
-    members, member_spans = extract_members(text, consortium_context or intent == "consortium_check")
+    members, member_spans = extract_members(text)
     if members:
         slots["members"] = members
     slots.update(extract_consortium_flags(text, members, consortium_context))

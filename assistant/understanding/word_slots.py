@@ -10,10 +10,18 @@ import re
 from typing import Any
 
 from assistant.understanding.context import alternation, clause_bounds, is_negated_after
-from assistant.understanding.lexicon import INDUSTRY_SYNONYMS
+from assistant.understanding.lexicon import INDUSTRY_SYNONYMS, NOT_INDUSTRY_WORDS
 
 _INDUSTRY_TABLE = {word: industry for industry, words in INDUSTRY_SYNONYMS.items() for word in words}
 _INDUSTRY_RE = alternation(_INDUSTRY_TABLE)
+_NOT_INDUSTRY_RE = alternation(NOT_INDUSTRY_WORDS)
+# After an industry word, another content word means a compound about something else (物流効率化,
+# 工場長), unless it is one of these: 物流会社, 卸売業者, 飲食店舗.
+_COMPOUND_CHAR_RE = re.compile(r"^[一-龥ァ-ヶ]")
+_INDUSTRY_SUFFIX_RE = re.compile(r"^(?:会社|企業|業|店|事業|メーカー|屋|関連|系|法人|部門|工場|関係)")
+# Words that name the applicant's trade only when the sentence says so (「コンサルも同席」 is a person).
+_INDUSTRY_NEEDS_SUFFIX = {"コンサル"}
+_SELF_DESCRIPTION_RE = re.compile(r"^(?:です|で、|を(?:営|して|やって))")
 # 「店舗の改装」「工場を新設」「システム開発費」 describe what is bought, not the applicant's 業種.
 _EXPENSE_AFTER_RE = re.compile(
     r"^(?:費|代|の(?:改装|改修|リフォーム|建築|建設|新設|購入|導入|設備|工事|取得|増設|費用)|"
@@ -33,9 +41,10 @@ _VALUE_ADDED_RE = re.compile(r"付加価値")
 _INCREASE_STEM = r"(?:増え|増加|伸び|上が|向上|増)"
 _VALUE_ADDED_NO_RE = re.compile(
     rf"{_INCREASE_STEM}(?:し)?(?:て)?(?:い)?(?:ない|なかった|ず|ません|ておらず|ていない)|減|横ばい|マイナス|下が|落ち|"
-    r"未達|達成できな|達成でき(?:ず|ませ)|変わらな|変化な|変わって(?:い)?な"
+    r"変わらな|変化な|変わって(?:い)?な"
 )
-_VALUE_ADDED_YES_RE = re.compile(rf"{_INCREASE_STEM}|プラス|達成")
+# 「付加価値額の目標を達成できなかったら」 is about the target, not whether it grew: no slot.
+_VALUE_ADDED_YES_RE = re.compile(rf"{_INCREASE_STEM}|プラス")
 
 _LOSS_DENIED_RE = re.compile(r"赤字(?:では|じゃ)(?:な|あり)")
 _LOSS_YES_RE = re.compile(r"営業赤字|営業損失|赤字|営業利益(?:が|は)?(?:マイナス|出ていな|出てな|出なかった|出ませ)")
@@ -54,10 +63,22 @@ _MET_YES_RE = re.compile(
 )
 
 
+def _names_trade(word: str, after: str) -> bool:
+    """Whether an industry word, followed by `after`, describes the applicant's trade."""
+    if _EXPENSE_AFTER_RE.match(after):
+        return False
+    if _INDUSTRY_SUFFIX_RE.match(after):
+        return True
+    if word in _INDUSTRY_NEEDS_SUFFIX:
+        return bool(_SELF_DESCRIPTION_RE.match(after))
+    return word.endswith("業") or not _COMPOUND_CHAR_RE.match(after)
+
+
 def extract_industry(text: str) -> str | None:
     """The first industry named, in the canonical 業種 (「工務店」→ 建設業, 「IT企業」→ ソフトウェア業)."""
+    text = _NOT_INDUSTRY_RE.sub(lambda m: "■" * len(m.group()), text)
     for match in _INDUSTRY_RE.finditer(text):
-        if not _EXPENSE_AFTER_RE.match(text[match.end() : match.end() + 6]):
+        if _names_trade(match.group(), text[match.end() : match.end() + 6]):
             return _INDUSTRY_TABLE[match.group()]
     return None
 
