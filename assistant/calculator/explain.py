@@ -13,8 +13,8 @@ def cite(citation: Citation) -> str:
 def compose(conclusion: str, calculation_line: str | None, notes: list[str],
             citations: list[Citation]) -> str:
     lines = [conclusion]
-    if calculation_line:
-        lines.append(f"計算: {calculation_line}")
+    if calculation_line:  # verbatim, so a caller can recognise it as Result.calculation_line
+        lines.append(calculation_line)
     lines += notes
     if citations:
         lines.append("根拠:")

@@ -32,7 +32,7 @@ def check_rules(rules: RulesFile) -> list[tuple[str, str]]:
     problems = []
     for key in ("core_types", "non_core_allowed"):
         if key in rules.parameters:
-            for kind in rules.p(key).value:  # type: ignore[union-attr]
+            for kind in rules.p(key).items:
                 if kind not in MEMBER_TYPES:
                     problems.append((f"parameters.{key}.value", f"unknown member type {kind!r}"))
     if "core_majority" in rules.parameters and rules.p("core_majority").value != "過半数":
@@ -47,7 +47,7 @@ def check_rules(rules: RulesFile) -> list[tuple[str, str]]:
 # ---- rules: one trace step each ----------------------------------------------------------------
 
 def _counts(rules: RulesFile, members: list[dict[str, Any]]) -> tuple[int, int]:
-    core_types = set(rules.p("core_types").value)  # type: ignore[arg-type]
+    core_types = set(rules.p("core_types").items)
     core = sum(m["count"] for m in members if m["type"] in core_types)
     return core, sum(m["count"] for m in members)
 
@@ -64,12 +64,12 @@ def single_applicant_step(rules: RulesFile, single: bool | None) -> TraceStep:
 def core_count_step(rules: RulesFile, members: list[dict[str, Any]] | None) -> TraceStep:
     minimum, types = rules.p("min_core_members"), rules.p("core_types")
     cited = (minimum.cited("min_core_members"), types.cited("core_types"))
-    label_ = f"コア事業者になれる組織が{minimum.value}者{minimum.bound}"
+    label_ = f"コア事業者になれる組織が{minimum.integer}者{minimum.bound}"
     if members is None:
         return TraceStep("export_ecosystem.core_count", label_, {"members": None}, cited, None, missing=("members",))
     core, total = _counts(rules, members)
-    ok = meets(core, minimum.value, minimum.bound)
-    failure = f"コア事業者になれる組織が{core}者で、{minimum.value}者{minimum.bound}に足りません"
+    ok = meets(core, minimum.integer, minimum.bound)
+    failure = f"コア事業者になれる組織が{core}者で、{minimum.integer}者{minimum.bound}に足りません"
     return TraceStep("export_ecosystem.core_count", label_, {"members": members}, cited,
                      {"core": core, "total": total}, ok, None if ok else failure)
 
@@ -124,20 +124,20 @@ def amount(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
         step = TraceStep("export_ecosystem.subsidy_amount", "補助額 = min(補助上限額, 補助対象経費 × 補助率)",
                          {"investment": None}, (cap_param.cited("subsidy_cap"),), None, missing=("investment",))
         return Outcome([step], f"補助額を計算するには、{label('investment', PROGRAMME)}が必要です"
-                       f"(補助上限額は{format_yen(cap_param.value)}、補助率は{format_ratio(rules.p('subsidy_rate').ratio)}以内)。",
+                       f"(補助上限額は{format_yen(cap_param.integer)}、補助率は{format_ratio(rules.p('subsidy_rate').ratio)}以内)。",
                        None)
-    step = subsidy_amount_step(rules, s["investment"], cap_param.value, cap_param.cited("subsidy_cap"), PROGRAMME)
+    step = subsidy_amount_step(rules, s["investment"], cap_param.integer, cap_param.cited("subsidy_cap"), PROGRAMME)
     value = step.result["amount"]
-    line = amount_line("補助対象経費", s["investment"], rules.p("subsidy_rate").ratio, cap_param.value)
+    line = amount_line("補助対象経費", s["investment"], rules.p("subsidy_rate").ratio, cap_param.integer)
     return Outcome([step], f"補助額は{format_yen(value)}です。", True, value, line)
 
 
 def cap(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
     cap_param, rate = rules.p("subsidy_cap"), rules.p("subsidy_rate")
     step = TraceStep("export_ecosystem.subsidy_cap", "補助上限額(1件あたり)", {},
-                     (cap_param.cited("subsidy_cap"), rate.cited("subsidy_rate")), {"cap": cap_param.value})
-    conclusion = f"補助上限額は1件あたり{format_yen(cap_param.value)}です(補助率は{format_ratio(rate.ratio)}以内)。"
-    return Outcome([step], conclusion, True, cap_param.value)
+                     (cap_param.cited("subsidy_cap"), rate.cited("subsidy_rate")), {"cap": cap_param.integer})
+    conclusion = f"補助上限額は1件あたり{format_yen(cap_param.integer)}です(補助率は{format_ratio(rate.ratio)}以内)。"
+    return Outcome([step], conclusion, True, cap_param.integer)
 
 
 def consortium_check(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
@@ -160,8 +160,8 @@ def consortium_check(rules: RulesFile, s: dict[str, Any], today: date) -> Outcom
 
 def _rules_summary(rules: RulesFile) -> str:
     minimum = rules.p("min_core_members")
-    kinds = "・".join(rules.p("core_types").value)  # type: ignore[arg-type]
-    return (f"連携体には、コア事業者になれる組織({kinds})が{minimum.value}者{minimum.bound}参加し、"
+    kinds = "・".join(rules.p("core_types").items)
+    return (f"連携体には、コア事業者になれる組織({kinds})が{minimum.integer}者{minimum.bound}参加し、"
             "構成員の過半数を占める必要があります。")
 
 

@@ -1,7 +1,8 @@
 """Load and check corpus/<programme>/rules.yaml; any problem fails loudly naming the file and key.
 
 Checked: the schema (unknown keys, a value without a source, band gaps/overlaps), the names the
-programme's rules need, and that every quoted phrase is in the cited document under the cited heading.
+programme's rules need, that each number is written in its own quote (4,000万円, 21人以上), and that
+every quoted phrase is in the cited document under the cited heading.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from assistant.calculator.corpus_text import read_documents
+from assistant.calculator.corpus_text import read_documents, squash
+from assistant.calculator.money import format_date, format_percent, format_ratio, format_yen
 from assistant.calculator.registry import PROGRAMMES
 from assistant.calculator.rules_common import SUPPORTED_ROUNDING
-from assistant.calculator.schema import RulesFile, SourceModel
+from assistant.calculator.schema import Band, Parameter, RulesFile, SourceModel
 
 RULES_FILE_NAME = "rules.yaml"
 
@@ -57,6 +59,55 @@ def check_quotes(rules: RulesFile, folder: Path, file: Path) -> None:
         if not document.quote_under(source.heading, source.quote):
             raise RulesError(f"{file}: {key}.quote: 「{source.quote}」 is not in {document.path.name} "
                              f"under 「{source.heading}」")
+
+
+def _written(parameter: Parameter) -> str | None:
+    """How the text writes a value (4,000万円, 300人, 2.5%, 1/2, 2025年7月10日18時); None for text/lists."""
+    value, unit = parameter.value, parameter.unit
+    if unit == "yen":
+        return format_yen(int(value))  # type: ignore[arg-type]
+    if unit == "persons":
+        return f"{value}人"
+    if unit == "organisations":
+        return f"{value}者"
+    if unit == "percent":
+        return format_percent(float(value))  # type: ignore[arg-type]
+    if unit == "ratio":
+        return format_ratio(parameter.ratio)
+    if unit in ("date", "datetime"):
+        return format_date(value)  # type: ignore[arg-type]
+    return None
+
+
+def _parameters(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[str, Parameter | Band]]:
+    if isinstance(node, Parameter | Band):
+        yield _key(path), node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _parameters(getattr(node, name), (*path, name))
+    elif isinstance(node, dict):
+        for name, value in node.items():
+            yield from _parameters(value, (*path, name))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _parameters(value, (*path, index))
+
+
+def check_values_in_quotes(rules: RulesFile, file: Path) -> None:
+    """A number must be written in its own quote, so a typo in the YAML (4,500万円 for 4,000万円) fails."""
+    for key, item in _parameters(rules):
+        quote = squash(item.source.quote)
+        if isinstance(item, Band):
+            expected = [format_yen(item.value)]
+            expected += [f"{item.lower}人{item.lower_bound}"] if item.lower is not None else []
+            expected += [f"{item.upper}人{item.upper_bound}"] if item.upper is not None else []
+        else:
+            written = _written(item)
+            expected = [written] if written else []
+        for text in expected:
+            if text not in quote:
+                raise RulesError(f"{file}: {key}: the value is written 「{text}」 but its quote "
+                                 f"「{item.source.quote}」 does not say so")
 
 
 def check_programme(rules: RulesFile, file: Path) -> None:
@@ -119,6 +170,7 @@ def load_rules(programme: str | Path, corpus_dir: Path | None = None) -> RulesFi
         if not isinstance(programme, Path) and rules.programme != programme:
             raise RulesError(f"{file}: programme: says {rules.programme!r}, folder is {programme!r}")
         check_programme(rules, file)
+        check_values_in_quotes(rules, file)
         check_quotes(rules, file.parent, file)
         _CACHE[stamp] = rules
     return _CACHE[stamp]

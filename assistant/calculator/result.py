@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -130,4 +131,8 @@ def json_safe(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Fraction):
         return f"{value.numerator}/{value.denominator}"
-    return value
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # strict JSON has no NaN/Infinity (a user's bad input can be one)
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return repr(value)  # anything else a caller put in a slot, shown rather than crashing json.dumps

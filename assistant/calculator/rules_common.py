@@ -29,7 +29,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
 
 
-def meets(x: int | float | Fraction, threshold: int | float, bound: str | None) -> bool:
+def meets(x: int | float | Fraction, threshold: int | float | Fraction, bound: str | None) -> bool:
     """x compared with threshold as the text says: 以上 >=, 超 >, 以下 <=, 未満 <."""
     if bound == "以上":
         return x >= threshold

@@ -65,6 +65,24 @@ class Parameter(Strict):
     def ratio(self) -> Fraction:
         return _parse_ratio(str(self.value))
 
+    @property
+    def integer(self) -> int:
+        """The value of a yen/persons/organisations parameter (the validator guarantees an int)."""
+        assert isinstance(self.value, int) and not isinstance(self.value, bool), self.value
+        return self.value
+
+    @property
+    def number(self) -> float:
+        """The value of a percent parameter."""
+        assert isinstance(self.value, int | float) and not isinstance(self.value, bool), self.value
+        return float(self.value)
+
+    @property
+    def items(self) -> list[str]:
+        """The value of a list parameter."""
+        assert isinstance(self.value, list), self.value
+        return self.value
+
     def cited(self, name: str) -> CitedValue:
         return CitedValue(name=name, value=self.value, unit=self.unit, source=self.source.citation(),
                           bound=self.bound)
@@ -124,7 +142,7 @@ class Band(Strict):
 class BandTable(Strict):
     """Bands over one slot (e.g. employees) that must cover 0 upwards with no gap and no overlap."""
 
-    variable: Literal["employees", "investment"]
+    variable: Literal["employees"]  # bounds are written in 人 (checked against the quotes)
     unit: Unit
     bands: list[Band] = Field(min_length=1)
 

@@ -19,7 +19,7 @@ from assistant.calculator.rules_common import (
     subsidy_amount_step,
     verdict,
 )
-from assistant.calculator.schema import RulesFile
+from assistant.calculator.schema import Parameter, RulesFile
 from assistant.calculator.slots import INDUSTRIES, join_japanese, label
 
 PROGRAMME = "shinjigyo"
@@ -64,11 +64,12 @@ def sme_step(rules: RulesFile, industry: str | None, capital: int | None, employ
         return TraceStep("shinjigyo.sme", label, inputs, (), None, None, None, lacking)
     row = rules.sme_row(industry)
     assert row is not None  # the loader guarantees one row per industry
-    cited = (row.capital.cited(f"sme_capital[{industry}]"), row.employees.cited(f"sme_employees[{industry}]"))
+    cited: tuple[CitedValue, ...] = (row.capital.cited(f"sme_capital[{industry}]"),
+                                     row.employees.cited(f"sme_employees[{industry}]"))
     if row.basis is not None:
         cited += (CitedValue(f"sme_basis[{industry}]", row.note, "text", row.basis.citation()),)
-    capital_ok = None if capital is None else meets(capital, row.capital.value, row.capital.bound)
-    employees_ok = None if employees is None else meets(employees, row.employees.value, row.employees.bound)
+    capital_ok = None if capital is None else meets(capital, row.capital.integer, row.capital.bound)
+    employees_ok = None if employees is None else meets(employees, row.employees.integer, row.employees.bound)
     if capital_ok or employees_ok:
         passed: bool | None = True
     elif capital_ok is False and employees_ok is False:
@@ -78,8 +79,8 @@ def sme_step(rules: RulesFile, industry: str | None, capital: int | None, employ
     lacking = () if passed is not None else tuple(
         n for n, ok in (("capital", capital_ok), ("employees", employees_ok)) if ok is None
     )
-    failure = (f"{industry}の中小企業の基準(資本金{format_yen(row.capital.value)}{row.capital.bound}"
-               f"または常勤従業員{row.employees.value}人{row.employees.bound})を満たしていません")
+    failure = (f"{industry}の中小企業の基準(資本金{format_yen(row.capital.integer)}{row.capital.bound}"
+               f"または常勤従業員{row.employees.integer}人{row.employees.bound})を満たしていません")
     result = {"capital_within": capital_ok, "employees_within": employees_ok, "note": row.note}
     return TraceStep("shinjigyo.sme", label, inputs, cited, result, passed,
                      failure if passed is False else None, lacking)
@@ -101,12 +102,12 @@ def min_investment_step(rules: RulesFile, investment: int | None) -> TraceStep:
     """最低投資額: the eligible investment must reach 1,500万円 (bound from the data)."""
     param = rules.p("min_investment")
     inputs = {"investment": investment}
-    label = f"最低投資額({format_yen(param.value)}{param.bound})"
+    label = f"最低投資額({format_yen(param.integer)}{param.bound})"
     if investment is None:
         return TraceStep("shinjigyo.min_investment", label, inputs, (param.cited("min_investment"),), None,
                          missing=("investment",))
-    ok = meets(investment, param.value, param.bound)
-    failure = f"投資額{format_yen(investment)}が最低投資額{format_yen(param.value)}{param.bound}に届きません"
+    ok = meets(investment, param.integer, param.bound)
+    failure = f"投資額{format_yen(investment)}が最低投資額{format_yen(param.integer)}{param.bound}に届きません"
     return TraceStep("shinjigyo.min_investment", label, inputs, (param.cited("min_investment"),),
                      {"meets": ok}, ok, None if ok else failure)
 
@@ -118,7 +119,7 @@ def self_burden_step(investment: int, amount: int, amount_cited: tuple[CitedValu
                      {"self_burden": investment - amount})
 
 
-def _targets(rules: RulesFile, special: bool) -> tuple[Any, Any]:
+def _targets(rules: RulesFile, special: bool) -> tuple[Parameter, Parameter]:
     suffix = "special" if special else "normal"
     return rules.p(f"wage_growth_{suffix}"), rules.p(f"min_wage_margin_{suffix}")
 
@@ -127,13 +128,13 @@ def wage_growth_step(rules: RulesFile, rate: float | None, special: bool) -> Tra
     param, _ = _targets(rules, special)
     name = "wage_growth_special" if special else "wage_growth_normal"
     kind = "大幅賃上げ特例" if special else "通常"
-    label = f"給与支給総額の年平均成長率({kind}: {format_percent(param.value)}{param.bound})"
+    label = f"給与支給総額の年平均成長率({kind}: {format_percent(param.number)}{param.bound})"
     if rate is None:
         return TraceStep(f"shinjigyo.{name}", label, {"wage_growth_rate": None}, (param.cited(name),), None,
                          missing=("wage_growth_rate",))
-    ok = meets(Fraction(str(rate)), Fraction(str(param.value)), param.bound)
+    ok = meets(Fraction(str(rate)), Fraction(str(param.number)), param.bound)
     failure = (f"給与支給総額の年平均成長率{format_percent(rate)}が{kind}の基準"
-               f"{format_percent(param.value)}{param.bound}に届きません")
+               f"{format_percent(param.number)}{param.bound}に届きません")
     return TraceStep(f"shinjigyo.{name}", label, {"wage_growth_rate": rate}, (param.cited(name),),
                      {"meets": ok}, ok, None if ok else failure)
 
@@ -146,7 +147,7 @@ def min_wage_step(rules: RulesFile, margin: int | None, special: bool) -> TraceS
     if margin is None:
         return TraceStep(f"shinjigyo.{name}", label, {"min_wage_margin": None}, (param.cited(name),), None,
                          missing=("min_wage_margin",))
-    ok = meets(margin, param.value, param.bound)
+    ok = meets(margin, param.integer, param.bound)
     failure = f"事業場内最低賃金が地域別最低賃金を{margin}円上回るだけで、{kind}の基準+{param.value}円{param.bound}に届きません"
     return TraceStep(f"shinjigyo.{name}", label, {"min_wage_margin": margin}, (param.cited(name),),
                      {"meets": ok}, ok, None if ok else failure)
@@ -220,7 +221,7 @@ def amount(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
         return Outcome(steps, "補助額を計算するには、" + _need(missing_of(steps)) + "が必要です。", None, notes=notes)
     if steps[0].passed is False:
         minimum = rules.p("min_investment")
-        conclusion = (f"投資額{format_yen(s['investment'])}は最低投資額{format_yen(minimum.value)}{minimum.bound}に"
+        conclusion = (f"投資額{format_yen(s['investment'])}は最低投資額{format_yen(minimum.integer)}{minimum.bound}に"
                       "届かないため、補助の対象になりません。")
         return Outcome(steps, conclusion, False, 0, notes=notes)
     cap = steps[1].result["cap"]
@@ -262,8 +263,8 @@ def sme_check(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
         return Outcome([step], conclusion, None)
     row = rules.sme_row(s["industry"])
     assert row is not None
-    rule_text = (f"{s['industry']}の基準は資本金{format_yen(row.capital.value)}{row.capital.bound}"
-                 f"または常勤従業員{row.employees.value}人{row.employees.bound}")
+    rule_text = (f"{s['industry']}の基準は資本金{format_yen(row.capital.integer)}{row.capital.bound}"
+                 f"または常勤従業員{row.employees.integer}人{row.employees.bound}")
     notes = [row.note] if row.note else []
     if step.passed:
         met = [w for w, ok in (("資本金", step.result["capital_within"]),
@@ -276,20 +277,20 @@ def sme_check(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
 
 def min_investment(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
     minimum, rate = rules.p("min_investment"), rules.p("subsidy_rate").ratio
-    least_burden = minimum.value - half_of(minimum.value, rate)
-    floor_line = (f"{format_yen(minimum.value)} − {format_yen(minimum.value)} × {format_ratio(rate)} "
+    least_burden = minimum.integer - half_of(minimum.integer, rate)
+    floor_line = (f"{format_yen(minimum.integer)} − {format_yen(minimum.integer)} × {format_ratio(rate)} "
                   f"= {format_yen(least_burden)}")
     step = min_investment_step(rules, s["investment"])
     if s["investment"] is None:
-        conclusion = (f"最低投資額は{format_yen(minimum.value)}{minimum.bound}です。"
+        conclusion = (f"最低投資額は{format_yen(minimum.integer)}{minimum.bound}です。"
                       f"補助率は{format_ratio(rate)}なので、自己負担は最低でも{format_yen(least_burden)}です。")
         info = TraceStep("shinjigyo.least_self_burden", "最低限の自己負担額 = 最低投資額 − 最低投資額 × 補助率",
                          {}, (minimum.cited("min_investment"), rules.p("subsidy_rate").cited("subsidy_rate")),
                          {"least_self_burden": least_burden})
-        return Outcome([info], conclusion, None, minimum.value, floor_line)
+        return Outcome([info], conclusion, None, minimum.integer, floor_line)
     if not step.passed:
-        return Outcome([step], f"投資額{format_yen(s['investment'])}は最低投資額{format_yen(minimum.value)}"
-                       f"{minimum.bound}に届かないため、補助の対象になりません。", False, minimum.value)
+        return Outcome([step], f"投資額{format_yen(s['investment'])}は最低投資額{format_yen(minimum.integer)}"
+                       f"{minimum.bound}に届かないため、補助の対象になりません。", False, minimum.integer)
     capped = cap_step(rules, s["employees"], bool(s["special_wage"])) if s["employees"] is not None else None
     computed = half_of(s["investment"], rate)
     smallest_cap = min(b.value for b in rules.bands["cap_normal"].bands)
@@ -306,7 +307,7 @@ def min_investment(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
     burden = self_burden_step(s["investment"], value, ())
     steps = [step] + ([capped] if capped else []) + [amount_step, burden]
     line = f"{format_yen(s['investment'])} − 補助額{format_yen(value)} = {format_yen(s['investment'] - value)}"
-    conclusion = (f"投資額{format_yen(s['investment'])}は最低投資額{format_yen(minimum.value)}{minimum.bound}を"
+    conclusion = (f"投資額{format_yen(s['investment'])}は最低投資額{format_yen(minimum.integer)}{minimum.bound}を"
                   f"満たしています。自己負担額は{format_yen(s['investment'] - value)}です。")
     notes = [] if capped else [f"補助額{format_yen(value)}は、従業員数がどの区分でも補助上限額"
                                f"(最も低い区分で{format_yen(smallest_cap)})以内です。"]
@@ -321,9 +322,9 @@ def wage_requirement(rules: RulesFile, s: dict[str, Any], today: date) -> Outcom
     ok = verdict(steps)
     g_n, m_n = _targets(rules, False)
     g_s, m_s = _targets(rules, True)
-    rule_text = (f"賃上げ要件は、給与支給総額の年平均成長率{format_percent(g_n.value)}{g_n.bound}と、"
-                 f"事業場内最低賃金が地域別最低賃金+{m_n.value}円{m_n.bound}です"
-                 f"(大幅賃上げ特例は{format_percent(g_s.value)}{g_s.bound}・+{m_s.value}円{m_s.bound})。")
+    rule_text = (f"賃上げ要件は、給与支給総額の年平均成長率{format_percent(g_n.number)}{g_n.bound}と、"
+                 f"事業場内最低賃金が地域別最低賃金+{m_n.integer}円{m_n.bound}です"
+                 f"(大幅賃上げ特例は{format_percent(g_s.number)}{g_s.bound}・+{m_s.integer}円{m_s.bound})。")
     if ok is None and not any(step.passed is not None for step in steps):
         return Outcome(steps, rule_text, None)
     if ok is False:

@@ -6,6 +6,7 @@ Validation never raises: a bad value becomes {"slot", "value", "message"} with a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -32,8 +33,13 @@ class InvalidSlot(ValueError):
     """A slot value that cannot be used; the message is the Japanese text shown to the user."""
 
 
+def _is_number(value: Any) -> bool:
+    """A real, finite int or float (bool, NaN and infinity are not numbers a user meant)."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
 def _as_int(value: Any, what: str, unit: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+    if not _is_number(value) or value != int(value):
         raise InvalidSlot(f"{what}は整数の{unit}で入力してください(入力値: {value!r})。")
     return int(value)
 
@@ -72,7 +78,7 @@ def _capital(value: Any) -> int:
 
 def _rate(what: str, positive: bool = False) -> Callable[[Any], float]:
     def check(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not _is_number(value):
             raise InvalidSlot(f"{what}は数値(%)で入力してください(入力値: {value!r})。")
         rate = float(value)
         if positive and rate <= 0:
