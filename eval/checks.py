@@ -21,6 +21,9 @@ _FIGURE = re.compile(
 )
 
 
+SEPARATOR = " > "  # joins the heading path of Passage.section and Source.section
+
+
 def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
@@ -31,9 +34,19 @@ def figures_in(text: str) -> list[str]:
 
 
 def section_matches(expected: str, section: str) -> bool:
-    """True when the expected heading (or a distinctive part of it) is in the section's heading path."""
+    """Does a heading path answer to the expected section?
+
+    A plain heading (or a distinctive part of it) is looked for in the path's last heading only, so
+    「予算規模(1,500億円)」 is not satisfied by a parent heading; an expected path
+    ("補助対象経費 > 補助対象となる経費") must end the section's path, for headings two programmes share.
+    """
     wanted = normalize(expected).strip()
-    return bool(wanted) and wanted in normalize(section)
+    path = normalize(section).strip()
+    if not wanted:
+        return False
+    if SEPARATOR in wanted:
+        return path.endswith(wanted)
+    return wanted in path.rsplit(SEPARATOR, 1)[-1]
 
 
 def first_rank(expected: str, sections: Iterable[str]) -> int | None:

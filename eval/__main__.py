@@ -1,0 +1,63 @@
+"""`python -m eval [--out DIR] [--store DIR]`: run the Q&A set through the engine and write the report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from eval.dataset import QA_PATH, load_qa
+from eval.pipeline import EvalRun, run_eval
+
+DEFAULT_OUT = Path(__file__).resolve().parent / "out"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m eval", description="Evaluate the assistant on eval/qa.jsonl.")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for report.md, chart.png, results.json")
+    parser.add_argument("--store", type=Path, help="search store directory (default: settings.store_dir)")
+    parser.add_argument("--qa", type=Path, default=QA_PATH, help="Q&A file (default: eval/qa.jsonl)")
+    parser.add_argument("--no-ingest", action="store_true", help="use the store as it is (no ingest of the corpus)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the naive llama-index baseline")
+    parser.add_argument("--no-retrieval-set", action="store_true", help="skip bm25/dense/hybrid on retrieval.jsonl")
+    return parser
+
+
+def _progress(done: list[int], total: int):  # noqa: ANN202 - tiny closure
+    def show(record) -> None:  # noqa: ANN001
+        done[0] += 1
+        mark = "." if record.passed else "F"
+        sys.stderr.write(mark + ("\n" if done[0] % 60 == 0 or done[0] == total else ""))
+        sys.stderr.flush()
+
+    return show
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from assistant.settings import get_settings
+
+    settings = get_settings()
+    if args.store:
+        settings = settings.model_copy(update={"store_dir": args.store})
+    items = load_qa(args.qa)
+    started = time.perf_counter()
+    run: EvalRun = run_eval(
+        settings,
+        items,
+        ingest=not args.no_ingest,
+        baseline=not args.no_baseline,
+        retrieval_set=not args.no_retrieval_set,
+        progress=_progress([0], len(items)),
+    )
+    paths = run.write(args.out)
+    print(run.summary())
+    print(f"\n{len(items)} items in {time.perf_counter() - started:.1f} s; report: {paths['report']}")
+    print(json.dumps(run.scores.headline(), ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
