@@ -88,21 +88,38 @@ def answer_locked(text: str, state: DialogState, programme: str | None) -> Answe
 
 # --- escaping: documents and user text are text, never markup -------------------------------------
 
-# Every ASCII character CommonMark lets a backslash escape that can start markup, HTML or an entity.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&$:])")
+# Characters that start Markdown or HTML anywhere in a line. Only these are escaped (with a backslash, which
+# CommonMark removes when rendering), so the text people copy out of an answer stays clean.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<~|])|&(?=#?\w+;)|(?<=https):|(?<=http):|(?<=www)\.")
+# Markup that only counts at the start of a line: headings, quotes, lists, rules, setext underlines.
+_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 # Characters that would break or restyle an element name inside Chainlit's `[name](...)` link.
 _NAME_UNSAFE = str.maketrans({
     "[": "［", "]": "］", "*": "＊", "_": "＿", "`": "｀", "\\": "＼", "<": "＜", ">": "＞", "&": "＆",
-    "\n": " ", "\r": " ",
+    "~": "～", "|": "｜", "\n": " ", "\r": " ",
 })
+# Chainlit turns a zero-width space into a blinking cursor.
+_INVISIBLE = str.maketrans({"\u200b": None})
 
 
 def escape_inline(text: str) -> str:
-    """One line of text as literal Markdown: every markup character backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Text placed inside a line of Markdown, as literal characters: no emphasis, links, HTML or autolinks."""
+    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(0), text.translate(_INVISIBLE))
+
+
+def escape_line(text: str) -> str:
+    """A whole line of text as literal Markdown (also no heading, quote or list at its start)."""
+    escaped = escape_inline(text)
+    match = _LINE_START.match(escaped)
+    if not match:
+        return escaped
+    if match.group(1).isdigit():  # 「1. 」 would start a numbered list: escape the dot or parenthesis
+        end = match.end()
+        return escaped[:end] + "\\" + escaped[end:]
+    return "\\" + escaped
 
 
 def escape_text(text: str) -> str:
@@ -137,7 +154,7 @@ def _text_block(lines: Sequence[str]) -> str:
             paragraphs.append([])
             continue
         heading = _HEADING_LINE.match(line)
-        paragraphs[-1].append(f"**{escape_inline(heading.group(1))}**" if heading else escape_inline(line.strip()))
+        paragraphs[-1].append(f"**{escape_inline(heading.group(1))}**" if heading else escape_line(line.strip()))
     return "\n\n".join("  \n".join(p) for p in paragraphs if p)
 
 

@@ -190,10 +190,12 @@ class Engine:
             reasons: list[str] = []
         elif calc["missing_inputs"]:
             follow_up = calc.get("missing_question") or "計算に必要な情報を教えてください。"
-            quotes = compose.best_quotes(tokenize(query), retrieved.passages, tokenize, self._weight, limit=2)
-            conclusion = follow_up
-            reasons = ["参考: " + q.sentence for q in quotes]
-            sources = sources or compose.sources_from_quotes(quotes)
+            # The calculator still states the general rule (the cap table, the thresholds): lead with it.
+            conclusion = calc.get("conclusion") or follow_up
+            reasons = [] if calc.get("conclusion") else [
+                "参考: " + q.sentence
+                for q in compose.best_quotes(tokenize(query), retrieved.passages, tokenize, self._weight, 2)
+            ]
         else:
             conclusion = calc["conclusion"]
             reasons = [calc.get("calculation_line") or "", *calc.get("failed_conditions", [])]
