@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 
 CLAUSE_BOUNDARY_RE = re.compile(r"[。、,!?\n;]|が、|けど|ですが")
 # A negation within a few characters after a word: 「天災はなかった」「契約書はありません」.
@@ -19,14 +21,19 @@ def alternation(words: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+@lru_cache(maxsize=32)
+def _boundaries(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the clause boundaries, computed once per text (slot extractors ask often)."""
+    matches = list(CLAUSE_BOUNDARY_RE.finditer(text))
+    return [m.start() for m in matches], [m.end() for m in matches]
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Start and end of the clause (between punctuation) that holds text[start:end]."""
-    left = 0
-    for match in CLAUSE_BOUNDARY_RE.finditer(text, 0, start):
-        left = match.end()
-    right_match = CLAUSE_BOUNDARY_RE.search(text, end)
-    right = right_match.start() if right_match else len(text)
-    return left, right
+    starts, ends = _boundaries(text)
+    before = bisect_right(ends, start)
+    after = bisect_left(starts, end)
+    return (ends[before - 1] if before else 0), (starts[after] if after < len(starts) else len(text))
 
 
 def is_negated_after(text: str, end: int) -> bool:

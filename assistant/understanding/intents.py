@@ -39,7 +39,9 @@ _WAGE_SLOTS = ("min_wage_margin", "wage_growth_rate", "wage_target_rate", "wage_
 _CONSORTIUM_SLOTS = ("members", "same_group_only", "outsourcing_only", "roles_in_writing", "single_applicant")
 _COMPANY_SLOTS = ("capital", "employees", "industry")
 _RESET_RE = alternation(RESET_CUES)
-_FILLER_RE = re.compile(r"[\s。、,.!?!?・ー〜~]|です|ます|お願いします|してください|して|ください|から")
+_FILLER_RE = re.compile(
+    r"[\s。、,.!?!?・ー〜~]|です|ます|お願いします|お願い|してください|して|ください|から|したい|たい|しましょう|しよう|ね"
+)
 # What is left of a programme-only message once names, topic words and follow-up fillers are gone:
 # 「輸出の方でお願いします」 leaves nothing, 「新事業進出補助金の補助率は?」 leaves 補助率 (a question).
 _CHOICE_NOISE_RE = alternation(

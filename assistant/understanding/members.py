@@ -46,7 +46,7 @@ _WRITING_YES_RE = re.compile(
 )
 
 
-def _count_for(text: str, start: int, end: int, mentions: list[NumberMention]) -> int | None:
+def _count_for(text: str, start: int, end: int, mentions: tuple[NumberMention, ...]) -> int | None:
     """The organisation count attached to the member word at text[start:end], if any."""
     for mention in mentions:
         if mention.kind != "organisations":

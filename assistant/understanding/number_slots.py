@@ -33,7 +33,8 @@ _YEN_CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 _PERCENT_CUES: dict[str, tuple[str, ...]] = {
-    "wage_target_rate": ("目標", "計画", "予定", "掲げ", "目指", "コミット", "約束"),
+    # 「3%増やす予定」 is the planned growth (wage_growth_rate); 目標/計画 name the business-plan target.
+    "wage_target_rate": ("目標", "計画", "掲げ", "目指", "コミット", "約束"),
     "wage_actual_rate": ("実績", "実際", "結果", "とどま", "留ま", "止ま", "しか", "終わ", "届かず", "届かな"),
     "wage_growth_rate": ("給与支給総額", "賃上げ", "給与", "賃金", "給料", "引き上げ", "増", "アップ", "上げ"),
     SKIP: ("採択率", "補助率", "付加価値", "利益率", "売上", "金利", "税率", "成長率"),
@@ -87,7 +88,7 @@ def _cue_slot(
     return None, [], False
 
 
-def _neighbour_bounds(text: str, mentions: list[NumberMention], index: int) -> tuple[int, int]:
+def _neighbour_bounds(text: str, mentions: tuple[NumberMention, ...], index: int) -> tuple[int, int]:
     """The clause around a mention, cut at the neighbouring numbers so each number keeps its own words."""
     mention = mentions[index]
     left, right = clause_bounds(text, mention.start, mention.end)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
 from assistant.understanding.sanitize import normalise
@@ -37,6 +38,10 @@ _UNIT_PERCENT = r"%|パーセント|パーセンテージ"
 MENTION_RE = re.compile(
     rf"{_SIGN}(?P<num>{_NUMBER})\s?(?P<unit>{_UNIT_PERCENT}|{_UNIT_YEN}|{_UNIT_PERSONS}|{_UNIT_ORGS})?"
 )
+_TOKEN_RE = re.compile(rf"{_ARABIC}|[{_KANJI}]")
+_BIG_UNIT_RE = re.compile("[万億兆]")
+_DIGIT_RE = re.compile(r"\d")
+_BIG_UNITS_DESCENDING = sorted(_BIG_UNITS.items(), key=lambda item: -item[1])
 # Characters before a number that make it vague or part of another word: 数千万円, 何人, 第三者.
 _VAGUE_PREFIX = set("数何幾第")
 
@@ -55,7 +60,7 @@ def _parse_small(part: str) -> Decimal | None:
     """Value below 10,000 written with arabic digits, kanji digits and 十百千 (e.g. 二千五百, 5千, 1,500)."""
     total = Decimal(0)
     current: Decimal | None = None
-    for token in re.findall(rf"{_ARABIC}|[{_KANJI}]", part):
+    for token in _TOKEN_RE.findall(part):
         if token in _SMALL_UNITS:
             total += (current if current is not None else Decimal(1)) * _SMALL_UNITS[token]
             current = None
@@ -77,7 +82,7 @@ def parse_number(expr: str) -> Decimal | None:
     """Value of a number expression with big units: 1億5,000万 → 150000000, 1.5億 → 150000000."""
     total = Decimal(0)
     rest = expr
-    for unit, factor in sorted(_BIG_UNITS.items(), key=lambda item: -item[1]):
+    for unit, factor in _BIG_UNITS_DESCENDING:
         if unit in rest:
             head, rest = rest.split(unit, 1)
             value = _parse_small(head) if head else Decimal(1)
@@ -95,7 +100,7 @@ def parse_number(expr: str) -> Decimal | None:
 def _kind_of(unit: str | None, num: str) -> Kind | None:
     """The kind a unit gives; a bare number counts as yen only when it carries 万/億/兆."""
     if unit is None:
-        return "yen" if re.search("[万億兆]", num) else None
+        return "yen" if _BIG_UNIT_RE.search(num) else None
     if re.fullmatch(_UNIT_YEN, unit):
         return "yen"
     if re.fullmatch(_UNIT_PERSONS, unit):
@@ -106,11 +111,12 @@ def _kind_of(unit: str | None, num: str) -> Kind | None:
 
 
 def _is_kanji_only(num: str) -> bool:
-    return not re.search(r"\d", num)
+    return not _DIGIT_RE.search(num)
 
 
-def find_numbers(text: str) -> list[NumberMention]:
-    """Every number with a unit that tells what it counts, in text order."""
+@lru_cache(maxsize=32)
+def find_numbers(text: str) -> tuple[NumberMention, ...]:
+    """Every number with a unit that tells what it counts, in text order (cached: several extractors ask)."""
     mentions: list[NumberMention] = []
     for match in MENTION_RE.finditer(text):
         num, unit, sign = match.group("num"), match.group("unit"), match.group("sign")
@@ -121,7 +127,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         if start > 0 and text[start - 1] in _VAGUE_PREFIX:
             continue
         # A kanji numeral is only a number when it carries a unit (一般, 一時的, 百貨店 are words).
-        if _is_kanji_only(num) and unit is None and not re.search("[万億兆]", num):
+        if _is_kanji_only(num) and unit is None and not _BIG_UNIT_RE.search(num):
             continue
         # 21-50人: a hyphen right after a digit is a range, not a minus sign.
         if sign == "-" and start > 0 and text[start - 1].isdigit():
@@ -133,7 +139,7 @@ def find_numbers(text: str) -> list[NumberMention]:
         if sign:
             value = -value
         mentions.append(NumberMention(_as_number(value, kind), kind, start, match.end()))
-    return mentions
+    return tuple(mentions)
 
 
 def _as_number(value: Decimal, kind: Kind) -> int | float:

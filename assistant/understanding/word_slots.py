@@ -18,7 +18,9 @@ _NOT_INDUSTRY_RE = alternation(NOT_INDUSTRY_WORDS)
 # After an industry word, another content word means a compound about something else (物流効率化,
 # 工場長), unless it is one of these: 物流会社, 卸売業者, 飲食店舗.
 _COMPOUND_CHAR_RE = re.compile(r"^[一-龥ァ-ヶ]")
-_INDUSTRY_SUFFIX_RE = re.compile(r"^(?:会社|企業|業|店|事業|メーカー|屋|関連|系|法人|部門|工場|関係)")
+_INDUSTRY_SUFFIX_RE = re.compile(
+    r"^(?:会社|企業|業|店|事業|メーカー|屋|関連|系|法人|部門|工場|関係|運営|経営|を営|をして|をやって)"
+)
 # Words that name the applicant's trade only when the sentence says so (「コンサルも同席」 is a person).
 _INDUSTRY_NEEDS_SUFFIX = {"コンサル"}
 _SELF_DESCRIPTION_RE = re.compile(r"^(?:です|で、|を(?:営|して|やって))")
