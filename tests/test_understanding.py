@@ -83,6 +83,9 @@ INTENT_CASES = [
     ("連携体の要件は何ですか?", "fact"),  # consortium words without members: answered from passages
     ("大学はコア事業者になれますか?", "fact"),
     ("予算っていくら?", "fact"),  # いくら about a budget is not the subsidy amount
+    ("中小企業の定義を教えてください", "fact"),  # asks for the rule, not about one company
+    ("単独で申請できますか?新事業進出補助金です", "fact"),  # no consortium in this programme
+    ("クラウドサービスの利用料は補助対象になりますか?", "fact"),  # eligibility of an expense
 ]
 
 
@@ -181,6 +184,9 @@ NUMBER_SLOT_CASES = [
     ("地域別最低賃金を50円上回る", {"min_wage_margin": 50}),
     ("最低賃金より10円低い", {"min_wage_margin": -10}),
     ("最低賃金は1,000円です", {}),  # the wage itself, not a margin
+    ("給与支給総額の年平均成長率は2.5%以上必要ですか", {"wage_growth_rate": 2.5}),
+    ("付加価値額の年平均成長率4%が目標", {}),  # value added, not wages
+    ("採択率は20%ですか", {}),
 ]
 
 

@@ -8,12 +8,14 @@ wage_actual_rate (percent), min_wage_margin (yen), special_wage, industry, membe
 min_wage_target_met, value_added_increased, operating_loss, natural_disaster.
 """
 
+from assistant.understanding.intents import INTENTS
 from assistant.understanding.model import Understanding
 from assistant.understanding.numbers import parse_amount_yen, parse_count, parse_percent
 from assistant.understanding.sanitize import MAX_CHARS, sanitize
 from assistant.understanding.understand import understand
 
 __all__ = [
+    "INTENTS",
     "MAX_CHARS",
     "Understanding",
     "parse_amount_yen",

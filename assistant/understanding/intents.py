@@ -25,9 +25,10 @@ from assistant.understanding.lexicon import (
     RESET_CUES,
 )
 
-CALCULATION_INTENTS = (
+# Every intent understand() may return besides None; the calculator handles all but "fact".
+INTENTS = (
     "amount", "cap", "sme_check", "consortium_check", "min_investment", "wage_requirement", "repayment",
-    "schedule",
+    "schedule", "fact",
 )
 _CUE_RES = {intent: alternation(INTENT_CUES[intent]) for intent in INTENT_PRIORITY}
 # 大幅賃上げ特例 names a choice (a slot), not a wage question: read it as 特例 when looking for cues,
@@ -121,9 +122,8 @@ def final_intent(
     if intent is not None:
         return intent
     if eligibility:
-        checked = _from_eligibility(slots, programme)
-        if checked:
-            return checked
+        # 「対象になりますか」 is a question even when the facts given call for no calculation.
+        return _from_eligibility(slots, programme) or "fact"
     if is_reset(text) and is_reset_only(text):
         return None
     if slots and not _is_question(text):
