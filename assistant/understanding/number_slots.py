@@ -140,6 +140,9 @@ def _percent_slot(text: str, mention: NumberMention, bounds: tuple[int, int], in
     slot, seen, weak = _cue_slot(text, mention, bounds, _PERCENT_RE, _PERCENT_TABLE)
     if weak and slot == SKIP:
         slot = None
+    subjects = [s for s in seen if s in (SKIP, "wage_growth_rate")]
+    if subjects and subjects[-1] == SKIP:
+        return None  # 「付加価値額の年平均成長率4%が目標」: the rate is about something other than wages
     if slot == "wage_growth_rate":
         # 「目標は給与支給総額3%増」: a target/actual word earlier in the clause says more than 給与.
         specific = [s for s in seen if s in ("wage_target_rate", "wage_actual_rate")]
