@@ -79,8 +79,13 @@ def best_quotes(
 
 
 def sources_from_quotes(quotes: Sequence[Quote]) -> list[Source]:
-    return [Source(doc=q.passage.doc, section=q.passage.section, text=q.sentence, score=round(q.passage.score, 4))
-            for q in quotes]
+    return [Source(doc=q.passage.doc, section=heading(q.passage.section), text=q.sentence,
+                   score=round(q.passage.score, 4)) for q in quotes]
+
+
+def heading(section_path: str) -> str:
+    """The innermost heading of a " > " heading path: what the calculator's citations name too."""
+    return section_path.rsplit(" > ", 1)[-1].strip()
 
 
 def sources_from_trace(calculation: dict[str, Any]) -> list[Source]:
@@ -100,7 +105,7 @@ def sources_from_trace(calculation: dict[str, Any]) -> list[Source]:
 def render(conclusion: str, reasons: Sequence[str], sources: Sequence[Source], follow_up: str | None = None) -> str:
     """The answer as people read it: conclusion, reasons, then where it is written."""
     parts = [conclusion.strip()]
-    body = [r.strip() for r in reasons if r and r.strip() and r.strip() != conclusion.strip()]
+    body = [r.strip() for r in reasons if r and r.strip() and r.strip().rstrip("。") not in conclusion]
     if body:
         parts.append("\n".join(body))
     if follow_up and follow_up not in conclusion:

@@ -164,6 +164,13 @@ class Engine:
 
     # --- numbers from the calculator --------------------------------------------------------------
     def _calculation_answer(self, query: str, u: Understanding, turn: Turn) -> Answer:
+        if u.other_programme and not u.programme:
+            return self._not_covered(u, None)
+        if not u.slots and not turn.is_follow_up and not u.programme:
+            # Nothing the calculator could use was given: first make sure the documents speak to it at all
+            # (「東京都の最低賃金はいくら?」 reads like a wage question but is not covered).
+            if not self._covered(u, self._retrieve(query, turn.programme)):
+                return self._not_covered(u, turn.programme)
         if turn.programme is None:
             if turn.intent in {"schedule", "cap"} and not turn.slots:
                 return self._per_programme_calculation(query, u, turn)
@@ -171,8 +178,6 @@ class Engine:
             question = compose.ASK_PROGRAMME.format(names=names)
             return Answer(answer=question, found=True, programme=None, follow_up=question)
         retrieved = self._retrieve(query, turn.programme)
-        if not u.slots and not turn.is_follow_up and not u.programme and not self._covered(u, retrieved):
-            return self._not_covered(u, turn.programme)
         result = calculate(turn.programme, turn.intent, turn.slots, today=self.settings.effective_today(),
                            corpus_dir=self.settings.corpus_dir)
         if not result.applicable:
@@ -214,7 +219,7 @@ class Engine:
                              corpus_dir=self.settings.corpus_dir).to_dict()
             retrieved = self._retrieve(query, pid)
             passages.extend(retrieved.passages)
-            if calc["missing_inputs"] or not calc.get("conclusion"):
+            if not calc.get("conclusion"):
                 # The figure depends on inputs we lack (e.g. the employee band): quote the passage instead.
                 quotes = compose.best_quotes(tokenize(query), retrieved.passages, tokenize, self._weight, 2)
                 if quotes:
