@@ -125,8 +125,9 @@ def escape_line(text: str) -> str:
 def escape_text(text: str) -> str:
     """Plain text (a guideline passage, an engine answer) as Markdown that renders exactly that text.
 
-    Line breaks are kept (hard breaks), headings become bold lines, and a well-formed pipe table stays
-    a table whose cells are escaped: guideline tables (従業員規模別の補助上限額) read better as tables.
+    Line breaks stay single newlines (Chainlit renders paragraphs with white-space: pre-wrap, so a hard
+    break would show as an empty line), headings become bold lines, and a well-formed pipe table stays a
+    table whose cells are escaped: guideline tables (従業員規模別の補助上限額) read better as tables.
     """
     blocks: list[str] = []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -155,7 +156,7 @@ def _text_block(lines: Sequence[str]) -> str:
             continue
         heading = _HEADING_LINE.match(line)
         paragraphs[-1].append(f"**{escape_inline(heading.group(1))}**" if heading else escape_line(line.strip()))
-    return "\n\n".join("  \n".join(p) for p in paragraphs if p)
+    return "\n\n".join("\n".join(p) for p in paragraphs if p)
 
 
 def _table_block(rows: Sequence[str]) -> str:
@@ -246,7 +247,7 @@ def _side_content(source: Source, passage_text: str, page: int | None) -> str:
         lines.append(f"**見出し**: {escape_inline(source.section)}")
     if page is not None:
         lines.append(f"**ページ**: {page}")
-    parts = ["  \n".join(lines)]
+    parts = ["\n".join(lines)]
     if source.text and _squash(source.text) != _squash(passage_text):
         parts += ["**引用箇所**", "> " + escape_inline(" ".join(source.text.split()))]
     parts += ["**該当箇所の全文**", escape_text(passage_text)]
@@ -281,64 +282,142 @@ def answer_markdown(answer: Answer, views: Sequence[SourceView]) -> str:
 
 # --- the calculation trace ------------------------------------------------------------------------
 
-_YEN_SLOTS = {"investment", "capital", "subsidy_received"}
-_PERCENT_SLOTS = {"wage_growth_rate", "wage_target_rate", "wage_actual_rate"}
-_RESULT_MARK = {True: "満たしています", False: "満たしていません", None: "判定できません"}
+# Japanese names of the calculator's keys: rules-YAML parameters, derived inputs and step results.
+# Slots (employees, investment...) take their labels from assistant.calculator.slots. A key missing
+# here is shown as it is, so a new rule still shows its trace, only less readably.
+_KEY_LABELS: dict[str, str] = {
+    "subsidy_rate": "補助率", "rounding": "端数の扱い", "min_investment": "最低投資額",
+    "wage_growth_normal": "給与支給総額の年平均成長率の基準(通常)",
+    "wage_growth_special": "給与支給総額の年平均成長率の基準(大幅賃上げ特例)",
+    "min_wage_margin_normal": "事業場内最低賃金の上乗せ額(通常)",
+    "min_wage_margin_special": "事業場内最低賃金の上乗せ額(大幅賃上げ特例)",
+    "repayment_in_proportion": "未達の割合に応じた返還", "repayment_exemption_loss": "返還免除(営業利益が赤字)",
+    "repayment_exemption_disaster": "返還免除(天災など)", "value_added_no_repayment": "付加価値額の目標未達の扱い",
+    "cap_normal": "補助上限額(通常)", "cap_special": "補助上限額(大幅賃上げ特例)",
+    "sme_capital": "中小企業の資本金基準", "sme_employees": "中小企業の常勤従業員数基準",
+    "subsidy_cap": "補助上限額", "core_types": "コア事業者になれる組織",
+    "non_core_allowed": "コア事業者以外で参加できる組織", "min_core_members": "コア事業者の要件を満たす組織の数",
+    "core_majority": "コア事業者の割合", "no_single_applicant": "単独申請", "no_same_group_only": "同一グループのみの連携体",
+    "roles_in_writing": "役割分担の書面化", "no_outsourcing_only": "単なる外注・一時的な売買関係",
+    "deadline": "公募締切", "start": "公募開始", "implementation_period": "補助事業期間", "round": "公募回",
+    "today": "今日の日付", "cap": "補助上限額", "band": "従業員数の区分", "amount": "補助額",
+    "investment_times_rate": "補助対象経費 × 補助率", "capped": "補助上限額で頭打ち", "self_burden": "自己負担額",
+    "least_self_burden": "最低限の自己負担額", "meets": "基準を満たす", "met": "達成",
+    "capital_within": "資本金が基準内", "employees_within": "常勤従業員数が基準内", "note": "備考",
+    "exempt": "返還免除", "reason": "理由", "shortfall_rate": "未達の割合", "repayment": "返還額",
+    "triggers_repayment": "返還の対象", "single": "単独申請", "core": "コア事業者の要件を満たす組織",
+    "total": "構成員の合計", "rounds": "公募回", "state": "受付状況",
+}
+# How a value of that key is written (yen amounts, persons, percentages, dates).
+_KEY_KINDS: dict[str, str] = {
+    **dict.fromkeys(("investment", "capital", "subsidy_received", "cap", "amount", "investment_times_rate",
+                     "self_burden", "least_self_burden", "repayment", "min_wage_margin"), "yen"),
+    **dict.fromkeys(("wage_growth_rate", "wage_target_rate", "wage_actual_rate", "shortfall_rate"), "percent"),
+    "employees": "persons", "core": "organisations", "total": "organisations",
+    **dict.fromkeys(("today", "start", "deadline"), "date"),
+}
+_STATE_LABELS = {"open": "受付中", "closed": "締切済み", "upcoming": "受付開始前"}
+_BOUND_WORDS = {"以上", "以下", "超", "未満"}
+_PASSED_LABELS = {True: "満たしています", False: "満たしていません"}
+_PARAMETER_NAME = re.compile(r"^(?:(?P<prefix>[^.\[]+)\.)?(?P<base>[^.\[]+)(?:\[(?P<qualifier>.*)\])?$")
 
 
-def format_parameter(value: Any, unit: str, bound: str | None = None) -> str:
-    """A rules-YAML value as guidelines write it: 2,500万円以下, 20人以下, 1/2, 2025年7月10日."""
-    from assistant.calculator.money import format_date, format_yen
-
-    text: str
-    if unit == "yen" and isinstance(value, int):
-        text = format_yen(value)
-    elif unit == "persons" and isinstance(value, int):
-        text = f"{value:,}人"
-    elif unit == "organisations" and isinstance(value, int):
-        text = f"{value:,}者"
-    elif unit == "percent" and isinstance(value, int | float):
-        text = f"{value:g}%"
-    elif unit in {"date", "datetime"} and isinstance(value, str):
-        text = _format_iso_date(value, format_date)
-    elif isinstance(value, list):
-        text = "、".join(str(v) for v in value)
-    elif isinstance(value, bool):
-        text = "はい" if value else "いいえ"
-    else:
-        text = str(value)
-    return text + (bound or "")
-
-
-def _format_iso_date(value: str, format_date: Any) -> str:
-    try:
-        parsed: date = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-    except ValueError:
-        return value
-    return format_date(parsed)
-
-
-def format_input(slot: str, value: Any, programme: str) -> str:
-    """「常勤従業員数: 30人」 for one calculator input."""
-    from assistant.calculator.money import format_yen
+def key_label(key: str, programme: str = "") -> str:
+    """The Japanese name of a calculator key (slot, parameter or result); the key itself when unknown."""
     from assistant.calculator.slots import SLOTS, label
 
-    name = label(slot, programme) if slot in SLOTS else slot
+    if key in SLOTS:
+        return label(key, programme)
+    return _KEY_LABELS.get(key, key)
+
+
+def format_value(value: Any, kind: str = "") -> str:
+    """A calculator value as guidelines write it: 2,500万円, 30人, 2.5%, 2025年7月10日18時, はい."""
+    from assistant.calculator.money import format_date, format_yen
+
     if value is None:
-        text = "(未入力)"
-    elif isinstance(value, bool):
-        text = "はい" if value else "いいえ"
-    elif slot == "employees" and isinstance(value, int):
-        text = f"{value:,}人"
-    elif slot in _YEN_SLOTS and isinstance(value, int):
-        text = format_yen(value)
-    elif slot in _PERCENT_SLOTS and isinstance(value, int | float):
-        text = f"{value:g}%"
-    elif slot == "members" and isinstance(value, list):
-        text = "、".join(f"{m.get('type')}{m.get('count')}者" if isinstance(m, Mapping) else str(m) for m in value)
-    else:
-        text = str(value)
-    return f"{name}: {text}"
+        return "(未入力)"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if kind == "yen" and isinstance(value, int):
+        return format_yen(value)
+    if kind == "persons" and isinstance(value, int):
+        return f"{value:,}人"
+    if kind == "organisations" and isinstance(value, int):
+        return f"{value:,}者"
+    if kind == "percent" and isinstance(value, int | float):
+        return f"{value:g}%"
+    if kind in {"date", "datetime"} and isinstance(value, str):
+        try:
+            return format_date(datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return "、".join(_format_item(v) for v in value)
+    if isinstance(value, Mapping):
+        return "、".join(f"{key_label(str(k))}: {format_value(v, _KEY_KINDS.get(str(k), ''))}"
+                        for k, v in value.items() if v is not None)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return _STATE_LABELS.get(str(value), str(value))
+
+
+def _format_item(item: Any) -> str:
+    if isinstance(item, Mapping) and {"type", "count"} <= item.keys():  # a consortium member group
+        return f"{item['type']}{item['count']}者"
+    if isinstance(item, Mapping) and "round" in item:  # a call round of the schedule
+        details = {k: v for k, v in item.items() if k != "round"}
+        return f"{item['round']}({format_value(details)})"
+    return format_value(item)
+
+
+def parameter_line(parameter: Mapping[str, Any]) -> str:
+    """「補助上限額(通常)[21人以上50人以下]: 4,000万円(根拠: 文書「見出し」「引用」)」 as Markdown."""
+    raw_name = str(parameter.get("name") or "")
+    match = _PARAMETER_NAME.match(raw_name)
+    name = raw_name
+    qualifier = None
+    if match:
+        qualifier = match.group("qualifier")
+        name = " ".join(filter(None, [match.group("prefix"), key_label(match.group("base"))]))
+        name += f"[{qualifier}]" if qualifier else ""
+    value = format_value(parameter.get("value"), str(parameter.get("unit") or ""))
+    bound = parameter.get("bound")
+    if bound in _BOUND_WORDS:
+        value += str(bound)
+    elif bound and bound != qualifier:
+        value += f"({bound})"
+    line = f"{escape_inline(name)}: {escape_inline(value)}"
+    source = parameter.get("source") or {}
+    if source:
+        line += (f"(根拠: {escape_inline(str(source.get('doc', '')))}「{escape_inline(str(source.get('heading', '')))}」"
+                 f"「{escape_inline(str(source.get('quote', '')))}」)")
+    return line
+
+
+def _step_markdown(number: int, step: Mapping[str, Any], programme: str) -> str:
+    title = step.get("label") or step.get("rule") or "ルール"
+    lines = [f"**{number}. {escape_inline(str(title))}**"]
+    inputs = step.get("inputs") or {}
+    if isinstance(inputs, Mapping) and inputs:
+        given = [f"{key_label(str(k), programme)} {format_value(v, _KEY_KINDS.get(str(k), ''))}"
+                 for k, v in inputs.items()]
+        lines.append("- 入力: " + escape_inline("、".join(given)))
+    for parameter in step.get("parameters") or []:
+        lines.append("- " + parameter_line(parameter))
+    lines.append("- 結果: " + escape_inline(_step_result(step)))
+    return "\n".join(lines)
+
+
+def _step_result(step: Mapping[str, Any]) -> str:
+    result, passed = step.get("result"), step.get("passed")
+    verdict = _PASSED_LABELS.get(passed) if isinstance(passed, bool) else None
+    if result is None or isinstance(result, bool):
+        return verdict or ("判定に必要な情報がまだありません" if result is None else format_value(result))
+    if verdict and isinstance(result, Mapping) and all(isinstance(v, bool | None) for v in result.values()):
+        return verdict  # {"meets": true} says no more than the verdict
+    shown = format_value(result, "yen" if isinstance(result, int) else "")
+    return f"{shown}({verdict})" if verdict else shown
 
 
 def trace_markdown(calculation: Mapping[str, Any]) -> str:
@@ -349,67 +428,14 @@ def trace_markdown(calculation: Mapping[str, Any]) -> str:
     if summary:
         parts.append(f"**結果**: {escape_inline(str(summary))}")
     for number, step in enumerate(calculation.get("trace") or [], start=1):
-        parts.append(_trace_step(number, step, programme))
-    for condition in calculation.get("failed_conditions") or []:
-        parts.append(f"- 満たしていない条件: {escape_inline(str(condition))}")
+        parts.append(_step_markdown(number, step, programme))
+    failed = calculation.get("failed_conditions") or []
+    if failed:
+        parts.append("**満たしていない条件**: " + escape_inline("、".join(str(f) for f in failed)))
     missing = calculation.get("missing_inputs") or []
     if missing:
-        parts.append("**まだ伺っていない情報**: " + "、".join(escape_inline(_slot_label(m, programme)) for m in missing))
+        parts.append("**まだ伺っていない情報**: " + escape_inline("、".join(key_label(str(m), programme) for m in missing)))
     return "\n\n".join(parts)
-
-
-def _trace_step(number: int, step: Mapping[str, Any], programme: str) -> str:
-    title = step.get("label") or step.get("rule") or "ルール"
-    lines = [f"**{number}. {escape_inline(str(title))}**"]
-    inputs = step.get("inputs") or {}
-    if isinstance(inputs, Mapping) and inputs:
-        formatted = [format_input(str(k), v, programme) for k, v in inputs.items()]
-        lines.append("- 入力: " + "、".join(escape_inline(f) for f in formatted))
-    for parameter in step.get("parameters") or []:
-        lines.append("- " + _parameter_line(parameter))
-    lines.append("- 結果: " + escape_inline(_step_result(step)))
-    return "\n".join(lines)
-
-
-def _parameter_line(parameter: Mapping[str, Any]) -> str:
-    value = format_parameter(parameter.get("value"), str(parameter.get("unit") or ""), parameter.get("bound"))
-    line = f"{escape_inline(str(parameter.get('name') or ''))}: {escape_inline(value)}"
-    source = parameter.get("source") or {}
-    if source:
-        where = f"{source.get('doc', '')}「{source.get('heading', '')}」"
-        line += f"(根拠: {escape_inline(where)}「{escape_inline(str(source.get('quote', '')))}」)"
-    return line
-
-
-def _step_result(step: Mapping[str, Any]) -> str:
-    result = step.get("result")
-    passed = step.get("passed")
-    if isinstance(result, bool) or result is None:
-        return _RESULT_MARK.get(passed if passed is not None else result, "判定できません")
-    units = {p.get("unit") for p in step.get("parameters") or []}
-    if isinstance(result, int) and "yen" in units:
-        from assistant.calculator.money import format_yen
-
-        shown = format_yen(result)
-    elif isinstance(result, Mapping | list):
-        shown = _compact(result)
-    else:
-        shown = str(result)
-    return shown if passed is None else f"{shown}({_RESULT_MARK[passed]})"
-
-
-def _compact(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return "、".join(f"{k}: {_compact(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "、".join(_compact(v) for v in value)
-    return str(value)
-
-
-def _slot_label(slot: str, programme: str) -> str:
-    from assistant.calculator.slots import SLOTS, label
-
-    return label(slot, programme) if slot in SLOTS else slot
 
 
 # --- welcome page, starters, settings -------------------------------------------------------------
