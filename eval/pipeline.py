@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from eval.chart import write_chart
 from eval.dataset import QAItem
 from eval.records import ItemRecord
 from eval.report import markdown_report, summary_table
-from eval.retrieval_set import RetrievalRow, load_retrieval_rows, retrieval_set_ranks
+from eval.retrieval_set import RetrievalRow, load_retrieval_rows, qa_rows, retrieval_set_ranks
 from eval.runner import run_items
 from eval.scores import QA_SET, RETRIEVAL_SET, Scores, score_records
 
@@ -75,22 +75,11 @@ def ensure_store(settings: Settings) -> str:
     return f"{report.files} files, {report.chunks} chunks, {report.embedded} embedded, {report.seconds:.1f} s"
 
 
-def qa_baseline_rows(records: Sequence[ItemRecord]) -> list[RetrievalRow]:
-    """The section-bearing Q&A items as retrieval rows; a dialog's turns are joined (the baseline has no
-    dialog state)."""
-    return [
-        RetrievalRow(r.item.id, " ".join(r.item.turns), r.item.expect["section"], r.item.expect.get("programme"))
-        for r in records
-        if r.item.expect.get("section")
-    ]
-
-
 def add_baseline(scores: Scores, settings: Settings, rows: Sequence[RetrievalRow]) -> str:
     rag = NaiveRag.from_settings(settings).build()
-    qa_rows = qa_baseline_rows(scores.records)
-    scores.add_ranking(BASELINE, QA_SET, rag.ranks([(r.id, r.question, r.section) for r in qa_rows]))
+    scores.add_ranking(BASELINE, QA_SET, rag.ranks(astuple(r) for r in qa_rows(scores.records)))
     if rows:
-        scores.add_ranking(BASELINE, RETRIEVAL_SET, rag.ranks([(r.id, r.question, r.section) for r in rows]))
+        scores.add_ranking(BASELINE, RETRIEVAL_SET, rag.ranks(astuple(r) for r in rows))
     return f"{rag.chunk_count} chunks"
 
 

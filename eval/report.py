@@ -28,12 +28,12 @@ def _count(metric: MetricResult) -> str:
 
 def headline_rows(scores: Scores) -> list[tuple[str, str, str]]:
     """(metric, value, items) rows shared by the terminal table and report.md."""
-    engine = scores.retrieval.get("engine", {}).get(QA_SET, {})
+    engine = scores.engine_retrieval
     rows = [
         ("accuracy (all checks pass)", fmt(scores.accuracy.overall), _count(scores.accuracy)),
         ("numeric exact match", fmt(scores.numeric.overall), _count(scores.numeric)),
     ]
-    rows += [(f"retrieval {name} (engine, qa items)", fmt(m.overall), _count(m)) for name, m in engine.items()]
+    rows += [(f"retrieval {name} (answer passages)", fmt(m.overall), _count(m)) for name, m in engine.items()]
     rows += [
         ("citation correctness", fmt(scores.citation.overall), _count(scores.citation)),
         ("out-of-scope precision", fmt(scores.oos_precision.overall), _count(scores.oos_precision)),
@@ -47,11 +47,12 @@ def headline_rows(scores: Scores) -> list[tuple[str, str, str]]:
 def retrieval_rows(scores: Scores) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the side-by-side retrieval table: one row per system, both test sets."""
     sets = [s for s in (QA_SET, RETRIEVAL_SET) if any(s in runs for runs in scores.retrieval.values())]
-    header = ["system"] + [f"{s} {m}" for s in sets for m in RANK_METRICS]
+    header = ["system"] + [f"{s} {m}" for s in sets for m in RANK_METRICS] + ["items"]
     rows = []
     for system, runs in scores.retrieval.items():
         cells = [fmt(runs[s][m].overall) if s in runs else "—" for s in sets for m in RANK_METRICS]
-        rows.append([system, *cells])
+        counts = "/".join(str(runs[s]["hit@1"].count) if s in runs else "—" for s in sets)
+        rows.append([system, *cells, counts])
     return header, rows
 
 
@@ -117,10 +118,13 @@ def markdown_report(scores: Scores, meta: dict[str, Any]) -> str:
             [[k, fmt(m.overall), str(m.count), str(len(m.failed()))] for k, m in scores.by_kind.items()],
         ),
         "## Retrieval: ours vs the naive llama-index baseline",
-        "Rank of the first passage whose heading is the expected section. The baseline is llama-index's "
-        "defaults (SimpleDirectoryReader, SentenceSplitter, in-memory VectorStoreIndex, same embedding "
-        "model, no LLM, no programme filter); its chunks carry no headings, so a chunk counts for every "
-        "section it overlaps.",
+        f"Rank of the first passage from the expected section (and programme). `{QA_SET}`: the single-turn "
+        f"Q&A items with an expected section; `{RETRIEVAL_SET}`: eval/retrieval.jsonl. The engine row ranks "
+        "the passages its answers carry (top_k, programme filter when the programme is known); the retriever "
+        "rows search each question in one mode without a programme filter (eval/retrieval.py). The baseline "
+        "is llama-index's defaults (SimpleDirectoryReader, SentenceSplitter, in-memory VectorStoreIndex, the "
+        "same embedding model, no LLM, no programme filter); its chunks carry no headings, so a chunk counts "
+        "for every section it overlaps.",
         _md_table(*retrieval_rows(scores)),
         "![accuracy per kind and latency](chart.png)",
     ]

@@ -23,7 +23,7 @@ from eval.metrics import (
 )
 from eval.records import ItemRecord, TurnRecord
 from eval.report import markdown_report, summary_table
-from eval.scores import QA_SET, figures_leaked, score_records
+from eval.scores import ENGINE, QA_SET, figures_leaked, score_records
 from eval.sections import heading_spans, sections_overlapping
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -258,7 +258,7 @@ def test_scores_summary_and_report(records):
     assert "numeric exact match" in table and "calculation" in table
     report = markdown_report(scores, {"items": len(records)})
     assert "## Failed items (3 of 6)" in report and "**b**" in report and "amount: expected 200, got 201" in report
-    assert QA_SET in report
+    assert f"| {ENGINE} |" in report and QA_SET in report
 
 
 def test_chart_is_written(records, tmp_path):
