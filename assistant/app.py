@@ -379,7 +379,8 @@ def parameter_line(parameter: Mapping[str, Any]) -> str:
     qualifier = None
     if match:
         qualifier = match.group("qualifier")
-        name = " ".join(filter(None, [match.group("prefix"), key_label(match.group("base"))]))
+        base = match.group("base")  # a parameter's own name first: roles_in_writing is also a slot
+        name = " ".join(filter(None, [match.group("prefix"), _KEY_LABELS.get(base) or key_label(base)]))
         name += f"[{qualifier}]" if qualifier else ""
     value = format_value(parameter.get("value"), str(parameter.get("unit") or ""))
     bound = parameter.get("bound")

@@ -1,0 +1,55 @@
+"""An engine failure in the UI: a Japanese apology, the chat stays usable and the server stays up.
+
+The failure is a real one: the server reads a corpus copy whose shinjigyo rules file is broken, so the
+calculator raises RulesError for that programme while the other programme keeps working.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from ui_helpers import ChainlitServer, ChatPage, launch_browser, offline_context, settings_env
+
+from assistant.app import APOLOGY
+from assistant.settings import Settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def broken_server(built_store: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChainlitServer]:
+    workdir = tmp_path_factory.mktemp("chainlit_broken")
+    corpus = workdir / "corpus"
+    shutil.copytree(built_store.corpus_dir, corpus)
+    (corpus / "shinjigyo" / "rules.yaml").write_text("programme: shinjigyo\nnot_a_key: 1\n", encoding="utf-8")
+    running = ChainlitServer(settings_env(built_store.model_copy(update={"corpus_dir": corpus})), workdir)
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_engine_failure_gives_an_apology_and_the_chat_goes_on(broken_server: ChainlitServer,
+                                                               tmp_path: Path) -> None:
+    with sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        with offline_context(browser) as context:
+            chat = ChatPage(context.new_page(), broken_server.url).open()
+            try:
+                failed = chat.ask("従業員30人で4,000万円を投資したら補助額は?")
+                assert failed.inner_text().startswith(APOLOGY)
+                assert failed.get_by_role("button", name="最初から").count() == 1
+
+                working = chat.ask("輸出支援エコシステム補助金の締切はいつですか").inner_text()
+                assert "2025年5月30日" in working  # the other programme still answers, with its deadline
+                assert broken_server.alive()
+                assert "Answering failed" in broken_server.log()  # logged with its traceback for the operator
+                assert "RulesError" not in failed.inner_text()
+            except BaseException:
+                chat.screenshot(tmp_path / "failure.png")
+                (tmp_path / "server.log").write_text(broken_server.log(), encoding="utf-8")
+                raise
+        browser.close()
