@@ -77,7 +77,7 @@ def warm_up_engine() -> None:
             get_engine().warm_up()
         log.info("Answer engine warmed up")
     except Exception:
-        log.exception("Answer engine warm-up failed; questions will be answered with an apology")
+        log.exception("Answer engine warm-up failed; each question will try again to load it")
 
 
 def answer_locked(text: str, state: DialogState, programme: str | None) -> Answer:
