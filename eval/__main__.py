@@ -42,16 +42,22 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     if args.store:
         settings = settings.model_copy(update={"store_dir": args.store})
+    from assistant.retrieval.errors import StoreError
+
     items = load_qa(args.qa)
     started = time.perf_counter()
-    run: EvalRun = run_eval(
-        settings,
-        items,
-        ingest=not args.no_ingest,
-        baseline=not args.no_baseline,
-        retrieval_set=not args.no_retrieval_set,
-        progress=_progress([0], len(items)),
-    )
+    try:
+        run: EvalRun = run_eval(
+            settings,
+            items,
+            ingest=not args.no_ingest,
+            baseline=not args.no_baseline,
+            retrieval_set=not args.no_retrieval_set,
+            progress=_progress([0], len(items)),
+        )
+    except StoreError as error:  # a missing or stale store: one clear sentence, not a traceback
+        print(error, file=sys.stderr)
+        return 1
     paths = run.write(args.out)
     print(run.summary())
     print(f"\n{len(items)} items in {time.perf_counter() - started:.1f} s; report: {paths['report']}")
