@@ -277,3 +277,10 @@ def test_heading_spans_and_overlap():
     assert sections_overlapping(spans, a2, a2 + 7) == ["T > A > A2"]
     assert sections_overlapping(spans, text.index("body a1"), text.index("body b")) == [
         "T > A > A1", "T > A > A2", "T > B"]
+
+
+def test_cli_says_one_sentence_when_the_store_is_missing(tmp_path, capsys):
+    from eval.__main__ import main
+
+    assert main(["--store", str(tmp_path / "none"), "--no-ingest", "--out", str(tmp_path / "out")]) == 1
+    assert "ingest" in capsys.readouterr().err
