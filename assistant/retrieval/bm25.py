@@ -1,0 +1,49 @@
+"""BM25 over Sudachi tokens (bm25s), as a llama-index retriever.
+
+llama-index's own BM25Retriever re-tokenises queries with an English pattern, so a Japanese clause
+would be one token; here queries go through the same Sudachi tokenizer as the chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle
+
+from assistant.retrieval.nodes import to_node_with_score
+from assistant.retrieval.snapshot import StoreSnapshot
+from assistant.tokenizer import tokenize
+
+
+def bm25_search(
+    snapshot: StoreSnapshot, query: str, top_k: int, programme: str | None = None
+) -> list[tuple[int, float]]:
+    """(row, score) of the best rows with a positive score, best first, within the programme if given."""
+    tokens = tokenize(query)
+    if not tokens or not snapshot.nodes:
+        return []
+    scores = np.asarray(snapshot.bm25.get_scores(tokens), dtype=float)
+    if programme is not None:
+        mask = np.fromiter((n.programme == programme for n in snapshot.nodes), dtype=bool, count=len(scores))
+        scores = np.where(mask, scores, 0.0)
+    k = min(top_k, len(scores))
+    best = np.argpartition(-scores, k - 1)[:k]
+    ranked = sorted(best, key=lambda i: (-scores[i], i))
+    return [(int(i), float(scores[i])) for i in ranked if scores[i] > 0]
+
+
+class BM25Retriever(BaseRetriever):
+    """bm25s over the store's cached tokens; the programme filter keeps one programme's chunks."""
+
+    def __init__(self, snapshot: Callable[[], StoreSnapshot], top_k: int = 5, programme: str | None = None):
+        super().__init__()
+        self._snapshot = snapshot
+        self.top_k = top_k
+        self.programme = programme
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        snapshot = self._snapshot()
+        hits = bm25_search(snapshot, query_bundle.query_str, self.top_k, self.programme)
+        return [to_node_with_score(snapshot.nodes[row], score) for row, score in hits]

@@ -1,0 +1,30 @@
+"""The one error a caller of retrieval needs to show: the store is missing, stale or broken (Japanese)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+INGEST_COMMAND = "python -m assistant ingest"
+
+
+class StoreError(Exception):
+    """The search store cannot answer; str(error) is one Japanese sentence telling the user what to do."""
+
+    @classmethod
+    def missing(cls, store_dir: Path) -> StoreError:
+        return cls(
+            f"検索用ストア({store_dir})がまだありません。先に `{INGEST_COMMAND}` を実行して公募要領を取り込んでください。"
+        )
+
+    @classmethod
+    def stale(cls, store_dir: Path, what: str) -> StoreError:
+        return cls(
+            f"検索用ストア({store_dir})は{what}で作られているため使えません。`{INGEST_COMMAND}` で取り込み直してください。"
+        )
+
+    @classmethod
+    def corrupt(cls, store_dir: Path, detail: str = "") -> StoreError:
+        reason = f"({detail})" if detail else ""
+        return cls(
+            f"検索用ストア({store_dir})が壊れています{reason}。`{INGEST_COMMAND}` で取り込み直してください。"
+        )

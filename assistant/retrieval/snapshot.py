@@ -1,0 +1,94 @@
+"""One opened, checked store generation: node records, BM25 index, document frequencies, Chroma collection."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from assistant.retrieval.errors import StoreError
+from assistant.retrieval.store import (
+    BM25_DIR,
+    Manifest,
+    NodeRecord,
+    check_compatible,
+    current_generation,
+    open_chroma,
+    read_manifest,
+    read_nodes,
+)
+from assistant.tokenizer import TOKENIZER_VERSION
+
+
+class StoreSnapshot:
+    """A generation opened for reading; it never changes, so it can be shared by threads."""
+
+    def __init__(self, store_dir: Path, generation: Path, manifest: Manifest, nodes: list[NodeRecord], bm25: Any):
+        self.store_dir = store_dir
+        self.generation = generation
+        self.manifest = manifest
+        self.nodes = nodes
+        self.bm25 = bm25
+        self.index_of = {node.id: i for i, node in enumerate(nodes)}
+        self.programmes = sorted({n.programme for n in nodes})
+        df: Counter[str] = Counter()
+        for node in nodes:
+            df.update(set(node.tokens))
+        self._df = df
+        self._chroma: tuple[Any, Any] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, store_dir: Path, embed_model: str) -> StoreSnapshot:
+        """Open and check the current generation; StoreError (missing, stale or corrupt) otherwise."""
+        store_dir = Path(store_dir)
+        generation = current_generation(store_dir)
+        if generation is None:
+            raise StoreError.missing(store_dir)
+        manifest = read_manifest(generation)
+        check_compatible(manifest, store_dir, embed_model, TOKENIZER_VERSION)
+        nodes = read_nodes(generation)
+        bm25 = _load_bm25(generation, store_dir, len(nodes))
+        return cls(store_dir, generation, manifest, nodes, bm25)
+
+    def idf(self, token: str) -> float:
+        """BM25's IDF; a token unknown to the corpus gets the largest possible value."""
+        n = len(self.nodes)
+        df = self._df.get(token, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def collection(self) -> Any:
+        """The Chroma collection, opened on first dense search and checked against the node records."""
+        with self._lock:
+            if self._chroma is None:
+                try:
+                    client, collection = open_chroma(self.generation)
+                    count = collection.count()
+                except Exception as exc:
+                    raise StoreError.corrupt(self.store_dir, "Chroma のコレクションを開けません") from exc
+                if count != len(self.nodes):
+                    client.close()
+                    raise StoreError.corrupt(self.store_dir, "Chroma と索引の件数が一致しません")
+                self._chroma = (client, collection)
+            return self._chroma[1]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._chroma is not None:
+                self._chroma[0].close()
+                self._chroma = None
+
+
+def _load_bm25(generation: Path, store_dir: Path, expected_docs: int) -> Any:
+    import bm25s
+
+    try:
+        index = bm25s.BM25.load(str(generation / BM25_DIR), show_progress=False, verbosity=0)
+        docs = int(index.scores["num_docs"])
+    except Exception as exc:  # bm25s raises many kinds on damaged files
+        raise StoreError.corrupt(store_dir, "BM25 索引を読めません") from exc
+    if docs != expected_docs:
+        raise StoreError.corrupt(store_dir, "BM25 索引と本文の件数が一致しません")
+    return index

@@ -1,0 +1,172 @@
+"""On-disk search store: layout, manifest and node records, shared by ingest (writer) and retrieval (reader).
+
+Layout (one generation is complete before anyone can see it):
+
+    store_dir/
+      current -> gen-20261121T101500-ab12cd   symlink, replaced atomically by ingest
+      gen-.../manifest.json   files (hash, node ids), embedding model, tokenizer version, format version
+      gen-.../nodes.jsonl     one record per chunk: text, metadata and its Sudachi tokens (a token cache)
+      gen-.../bm25/           bm25s index over the records' tokens, rows in nodes.jsonl order
+      gen-.../chroma/         Chroma persistent collection "passages" with the same node ids
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.retrieval.errors import StoreError
+from assistant.types import Passage
+
+FORMAT_VERSION = 2
+CURRENT_LINK = "current"
+GENERATION_PREFIX = "gen-"
+MANIFEST_FILE = "manifest.json"
+NODES_FILE = "nodes.jsonl"
+BM25_DIR = "bm25"
+CHROMA_DIR = "chroma"
+COLLECTION_NAME = "passages"
+
+
+@dataclass(frozen=True)
+class NodeRecord:
+    """One chunk as stored: what is shown (text, metadata) and what BM25 indexes (tokens)."""
+
+    id: str
+    text: str
+    programme: str
+    doc: str
+    section: str
+    source: str
+    page: int | None
+    tokens: tuple[str, ...]
+
+    def index_text(self) -> str:
+        """What is embedded and tokenised: document title and heading path name the topic, so they go in too.
+
+        On eval/retrieval.jsonl this lifted BM25 hit@3 from 0.70 (text only) to 0.88 (with headings)
+        and 0.96 (with title and headings).
+        """
+        return "\n".join(part for part in (self.doc, self.section, self.text) if part)
+
+    def to_passage(self, score: float) -> Passage:
+        return Passage(
+            node_id=self.id,
+            text=self.text,
+            programme=self.programme,
+            doc=self.doc,
+            section=self.section,
+            source=self.source,
+            page=self.page,
+            score=float(score),
+        )
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["tokens"] = list(self.tokens)
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, line: str) -> NodeRecord:
+        data = json.loads(line)
+        data["tokens"] = tuple(data["tokens"])
+        return cls(**data)
+
+
+@dataclass
+class FileEntry:
+    """What the store knows of one ingested file; the hash decides whether it must be read again."""
+
+    source: str
+    sha256: str
+    programme: str
+    node_ids: list[str]
+
+
+@dataclass
+class Manifest:
+    format_version: int
+    embed_model: str
+    embed_document_prefix: str
+    tokenizer_version: str
+    chunk_size: int
+    files: dict[str, FileEntry] = field(default_factory=dict)  # keyed by absolute file path
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data: dict[str, Any] = json.loads(text)
+        files = {key: FileEntry(**value) for key, value in data.pop("files").items()}
+        return cls(files=files, **data)
+
+
+def current_generation(store_dir: Path) -> Path | None:
+    """The generation directory the 'current' link points at, or None when there is none yet."""
+    link = Path(store_dir) / CURRENT_LINK
+    if not link.is_symlink() and not link.exists():
+        return None
+    target = Path(os.path.realpath(link))
+    return target if target.is_dir() else None
+
+
+def read_manifest(generation: Path) -> Manifest:
+    """The manifest of a generation; StoreError.corrupt when it is missing or unreadable."""
+    try:
+        return Manifest.from_json((generation / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise StoreError.corrupt(generation.parent, "manifest.json を読めません") from exc
+
+
+def read_nodes(generation: Path) -> list[NodeRecord]:
+    """All node records of a generation, in index order; StoreError.corrupt when unreadable."""
+    try:
+        with open(generation / NODES_FILE, encoding="utf-8") as handle:
+            return [NodeRecord.from_json(line) for line in handle if line.strip()]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise StoreError.corrupt(generation.parent, "nodes.jsonl を読めません") from exc
+
+
+def write_nodes(generation: Path, nodes: list[NodeRecord]) -> None:
+    with open(generation / NODES_FILE, "w", encoding="utf-8") as handle:
+        for node in nodes:
+            handle.write(node.to_json() + "\n")
+
+
+def check_compatible(manifest: Manifest, store_dir: Path, embed_model: str, tokenizer_version: str) -> None:
+    """Raise StoreError.stale when the store was made by another format, model or tokenizer."""
+    if manifest.format_version != FORMAT_VERSION:
+        raise StoreError.stale(store_dir, f"別の形式(バージョン {manifest.format_version})")
+    if manifest.embed_model != embed_model:
+        raise StoreError.stale(store_dir, f"別の埋め込みモデル({manifest.embed_model})")
+    if manifest.tokenizer_version != tokenizer_version:
+        raise StoreError.stale(store_dir, f"別のトークナイザ({manifest.tokenizer_version})")
+
+
+def open_chroma(generation: Path, create: bool = False):  # noqa: ANN201 - (chromadb client, collection)
+    """(client, collection) of a generation: cosine space, no embedding function (we embed ourselves).
+
+    Close the client when done: Chroma shares one system per path within a process, and a closed
+    last client releases the SQLite files so an old generation can be deleted.
+    """
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(
+        path=str(generation / CHROMA_DIR), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    try:
+        if create:
+            collection = client.get_or_create_collection(
+                COLLECTION_NAME, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+        else:
+            collection = client.get_collection(COLLECTION_NAME, embedding_function=None)
+    except Exception:
+        client.close()
+        raise
+    return client, collection

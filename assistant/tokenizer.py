@@ -1,0 +1,127 @@
+"""Japanese tokenizer for BM25 and retrieval confidence: SudachiPy normalized forms.
+
+Why Sudachi's normalized form: it folds spelling variants (締め切り/締切, ｇＢｉｚＩＤ/gBizID) and
+writes numbers as plain digits, so 「1,500万円」 and 「1500万円」 both become ``15000000 円``.
+Long units (split mode C) keep compounds such as 中小企業 whole; their short parts (mode A, e.g.
+上限額 -> 上限, 額) are emitted as well so a query for 上限 still meets 補助上限額.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sudachipy import Tokenizer
+
+# Bump when the rules below change: the store manifest records it and a mismatch forces a rebuild.
+RULES_VERSION = "1"
+
+# Parts of speech that carry no topic: punctuation, symbols, whitespace, particles, auxiliaries.
+_DROPPED_POS = frozenset({"補助記号", "記号", "空白", "助詞", "助動詞"})
+
+# Sudachi refuses inputs above ~49 KB (bytes, UTF-8); 12,000 characters stay well below that.
+_MAX_CHARS = 12_000
+
+# Nouns of asking or chatting rather than of the topic (normalized forms); a question's coverage
+# ignores them, as it ignores words starting with 何/いつ/どれ/どの (何割, 何者, いつ頃...).
+QUESTION_WORDS = frozenset(
+    {
+        "幾ら", "幾つ", "何", "いつ", "どれ", "どこ", "誰", "どう", "如何", "どの", "何処", "どれくらい",
+        "くらい", "位", "抑", "本当", "全部", "一緒", "大丈夫", "駄目", "そう", "感", "物", "事", "こと",
+        "もの", "方", "よう", "件", "質問", "奴", "気", "場合", "為", "際", "時", "今", "タイミング",
+        "長さ", "教え", "お願い",
+    }
+)
+_QUESTION_PREFIXES = ("何", "いつ", "どれ", "どの", "どんな")
+_TOPIC_POS = frozenset({"名詞", "形状詞"})
+_NOT_TOPIC_SUBPOS = frozenset({"数詞", "代名詞"})
+
+_lock = threading.Lock()
+
+
+def _versions() -> str:
+    def version(dist: str) -> str:
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return "unknown"
+
+    return f"sudachipy-{version('sudachipy')}+sudachidict_core-{version('sudachidict_core')}+rules-{RULES_VERSION}"
+
+
+TOKENIZER_VERSION = _versions()
+
+
+@lru_cache(maxsize=1)
+def _sudachi() -> Tokenizer:
+    """The one Sudachi tokenizer of this process, built on first use (loading the dictionary costs ~0.3 s)."""
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+
+def _pieces(text: str) -> list[str]:
+    """Cut text into Sudachi-sized pieces, preferring line breaks so no word is cut in two."""
+    pieces: list[str] = []
+    while len(text) > _MAX_CHARS:
+        cut = text.rfind("\n", 0, _MAX_CHARS)
+        cut = cut if cut > 0 else _MAX_CHARS
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return pieces
+
+
+def _keep(morpheme) -> bool:  # noqa: ANN001 - sudachipy.Morpheme
+    return morpheme.part_of_speech()[0] not in _DROPPED_POS and bool(morpheme.surface().strip())
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalized content tokens of text, long units followed by their short parts when they differ."""
+    from sudachipy import SplitMode
+
+    tokens: list[str] = []
+    tokenizer = _sudachi()
+    for piece in _pieces(text):
+        if not piece.strip():
+            continue
+        with _lock:  # a Sudachi tokenizer is not safe to share between threads
+            morphemes = list(tokenizer.tokenize(piece))
+            for m in morphemes:
+                if not _keep(m):
+                    continue
+                tokens.append(m.normalized_form().lower())
+                parts = [p for p in m.split(SplitMode.A) if _keep(p)]
+                if len(parts) > 1:
+                    tokens.extend(p.normalized_form().lower() for p in parts)
+    return tokens
+
+
+def content_tokens(text: str) -> list[str]:
+    """Distinct topic words of a question: nouns (long units) minus numbers and words of asking.
+
+    Used to measure how well passages cover a question: 「東京都の最低賃金はいくら?」 gives
+    [東京都, 最低賃金]. Verbs and colloquial words (もらえる, そもそも) say how one asks, not what.
+    """
+    seen: dict[str, None] = {}
+    for piece in _pieces(text):
+        if not piece.strip():
+            continue
+        with _lock:
+            morphemes = list(_sudachi().tokenize(piece))
+        for m in morphemes:
+            pos = m.part_of_speech()
+            if pos[0] not in _TOPIC_POS or pos[1] in _NOT_TOPIC_SUBPOS:
+                continue
+            token = m.normalized_form().lower()
+            if token in QUESTION_WORDS or token.startswith(_QUESTION_PREFIXES) or _is_number(token):
+                continue
+            seen.setdefault(token, None)
+    return list(seen)
+
+
+def _is_number(token: str) -> bool:
+    return token.replace(",", "").replace(".", "").isdigit()

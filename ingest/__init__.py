@@ -1,0 +1,1 @@
+"""Ingest: guideline files -> Japanese-aware chunks -> embeddings -> Chroma + BM25 store (incremental)."""

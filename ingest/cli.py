@@ -1,0 +1,55 @@
+"""`python -m assistant ingest [PATH...] [--store DIR]`: bring the store up to date and say what happened, in Japanese."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from assistant.settings import Settings, get_settings
+from ingest.pipeline import IngestReport, run_ingest
+
+
+def run_ingest_command(paths: list[Path], store: Path | None, out: TextIO | None = None) -> int:
+    """Ingest paths (default: the shipped corpus) into the store; 0 unless nothing could be ingested."""
+    out = out or sys.stdout
+    settings = get_settings()
+    if store is not None:
+        settings = settings.model_copy(update={"store_dir": Path(store)})
+    return ingest_with_settings(paths, settings, out)
+
+
+def ingest_with_settings(paths: list[Path], settings: Settings, out: TextIO) -> int:
+    from assistant.components import ComponentError
+
+    targets = paths or [Path(settings.corpus_dir)]
+    print(f"取り込み: {', '.join(str(p) for p in targets)} → ストア {settings.store_dir}", file=out, flush=True)
+    try:
+        report = run_ingest(paths, settings, show_progress=True)
+    except ComponentError as exc:
+        print(f"取り込みを中止しました: {exc}", file=out)
+        return 1
+    except OSError as exc:
+        print(f"取り込みを中止しました: ストアに書き込めません({exc})。", file=out)
+        return 1
+    print(format_report(report), file=out)
+    return 0 if report.ok else 1
+
+
+def format_report(report: IngestReport) -> str:
+    """The Japanese summary: skipped files with reasons first, then counts and time."""
+    lines: list[str] = []
+    for skipped in report.skipped:
+        lines.append(f"スキップ: {skipped.path} — {skipped.reason}")
+    if report.rebuild_reason:
+        lines.append(f"{report.rebuild_reason}ため、ストアを作り直しました。")
+    if not report.ok:
+        lines.append("取り込めるファイルが1件もありませんでした。パスと形式(.md .txt .html .pdf)を確認してください。")
+    elif not report.switched:
+        lines.append("変更はありません。ストアは最新です。")
+    lines.append(
+        f"完了: ファイル {report.files}件(更新 {report.updated}件・変更なし {report.unchanged}件・"
+        f"削除 {report.removed}件)、チャンク {report.chunks}件(うち埋め込み {report.embedded}件)、"
+        f"スキップ {len(report.skipped)}件、{report.seconds:.1f}秒"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""Read guideline files (.md .txt .html .htm .pdf) into Documents with programme, title, source and page.
+
+Every loader returns Markdown-like text: '#' headings and '|' table rows, so one chunker serves all.
+Anything that cannot be read raises LoadError with a Japanese reason; the pipeline names the file
+and carries on with the others.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.programmes import split_front_matter
+from ingest.encoding import decode_bytes
+from ingest.errors import LoadError
+
+TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+PDF_SUFFIXES = frozenset({".pdf"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One readable unit of a file: the whole text file, or one PDF page (page numbers start at 1)."""
+
+    text: str
+    programme: str
+    title: str
+    source: str
+    page: int | None = None
+
+
+def load_file(path: Path, source: str) -> list[Document]:
+    """Documents of one file; source is the path shown in citations (relative to the ingested root)."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(f"対応していない形式です({suffix or '拡張子なし'}。対応: .md .txt .html .pdf)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(f"ファイルを開けませんでした({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise LoadError("中身が空のファイルです")
+    if suffix in PDF_SUFFIXES:
+        docs = _load_pdf(data, path, source)
+    elif suffix in HTML_SUFFIXES:
+        docs = [_load_html(data, path, source)]
+    else:
+        docs = [_load_text(data, path, source)]
+    docs = [d for d in docs if d.text.strip()]
+    if not docs:
+        raise LoadError("本文が見つかりませんでした(空のファイルか、文字を取り出せない形式です)")
+    return docs
+
+
+def _clean(text: str) -> str:
+    """Unify line ends and drop trailing spaces; other characters stay as written for display."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def _load_text(data: bytes, path: Path, source: str) -> Document:
+    text, _ = decode_bytes(data)
+    meta, body = split_front_matter(text)
+    body = _clean(body)
+    heading = _HEADING.search(body)
+    title = str(meta.get("title") or (heading.group(1) if heading else path.stem))
+    programme = str(meta.get("programme") or path.parent.name)
+    return Document(text=body, programme=programme, title=title, source=source)
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+# Page furniture that is not guideline text.
+_HTML_DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
+              "svg", "button", "template")
+_HTML_DROP_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
+_BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "ul", "ol", "li", "dl", "dt", "dd",
+                         "pre", "blockquote", "br", "hr", "figure", "figcaption", "caption", "body",
+                         "tbody", "thead", "tfoot"})
+
+
+def _load_html(data: bytes, path: Path, source: str) -> Document:
+    from bs4 import BeautifulSoup
+
+    text, _ = decode_bytes(data)
+    soup = BeautifulSoup(text, "html.parser")
+    for tag in soup.find_all(_HTML_DROP):
+        tag.decompose()
+    for tag in soup.find_all(attrs={"role": list(_HTML_DROP_ROLES)}):
+        tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    lines: list[str] = []
+    _html_lines(root, lines)
+    body = _clean("\n".join(lines))
+    title_tag = soup.find("title")
+    h1 = root.find("h1")
+    title = (title_tag.get_text(strip=True) if title_tag else "") or (h1.get_text(strip=True) if h1 else "")
+    return Document(text=body, programme=path.parent.name, title=title or path.stem, source=source)
+
+
+def _html_lines(element, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
+    """Walk the tree, turning headings into '#' lines, table rows into '|' lines, blocks into lines."""
+    from bs4 import NavigableString, Tag
+
+    inline: list[str] = []
+
+    def flush() -> None:
+        joined = re.sub(r"\s+", " ", "".join(inline)).strip()
+        if joined:
+            lines.append(joined)
+        inline.clear()
+
+    for child in element.children:
+        if isinstance(child, NavigableString):
+            if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                continue
+            inline.append(str(child))
+        elif isinstance(child, Tag):
+            name = child.name.lower()
+            if re.fullmatch(r"h[1-6]", name):
+                flush()
+                heading = re.sub(r"\s+", " ", child.get_text(" ", strip=True))
+                if heading:
+                    lines.extend(["", "#" * int(name[1]) + " " + heading])
+            elif name == "tr":
+                flush()
+                cells = [re.sub(r"\s+", " ", c.get_text(" ", strip=True)) for c in child.find_all(["th", "td"])]
+                lines.append("| " + " | ".join(cells) + " |")
+            elif name == "table" or name in _BLOCK_TAGS:
+                flush()
+                _html_lines(child, lines)
+                flush()
+            else:
+                inline.append(child.get_text(""))
+    flush()
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def _load_pdf(data: bytes, path: Path, source: str) -> list[Document]:
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise LoadError("パスワードで保護されたPDFです")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except LoadError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds on damaged files; all mean the same to the user
+        raise LoadError("PDFとして読み込めませんでした(ファイルが壊れている可能性があります)") from exc
+    title = path.stem
+    try:
+        meta_title = reader.metadata.title if reader.metadata else None
+        title = str(meta_title).strip() or title if meta_title else title
+    except Exception:  # odd metadata must not cost the document its text
+        pass
+    return [
+        Document(text=_clean(text), programme=path.parent.name, title=title, source=source, page=number)
+        for number, text in enumerate(pages, start=1)
+    ]

@@ -1,0 +1,256 @@
+"""Incremental ingest: hash files, re-read only new or changed ones, embed only their chunks, switch atomically.
+
+The store holds every file ever ingested that still exists: the given paths are added to what the
+previous generation knew, a file that disappeared loses its nodes, a changed file replaces only its
+own nodes, and a different embedding model, document prefix, tokenizer, chunk size or store format
+rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.retrieval.errors import StoreError
+from assistant.retrieval.store import (
+    FORMAT_VERSION,
+    FileEntry,
+    Manifest,
+    NodeRecord,
+    current_generation,
+    read_manifest,
+    read_nodes,
+)
+from assistant.settings import Settings
+from assistant.tokenizer import TOKENIZER_VERSION
+from ingest.errors import LoadError
+from ingest.files import Skipped, SourceFile, discover, file_sha256
+from ingest.nodes import file_nodes
+from ingest.store_writer import (
+    ingest_lock,
+    new_generation_dir,
+    remove_old_generations,
+    switch_current,
+    write_chroma,
+    write_generation_files,
+)
+
+EMBED_BATCH = 32
+
+Embed = Callable[[list[str]], list[list[float]]]
+
+
+@dataclass
+class IngestReport:
+    """What one run did; the CLI prints it as the Japanese summary."""
+
+    store_dir: Path
+    files: int = 0  # files in the store after the run
+    unchanged: int = 0
+    updated: int = 0  # new or changed files read this run
+    removed: int = 0
+    chunks: int = 0  # chunks in the store after the run
+    embedded: int = 0  # chunks embedded this run
+    skipped: list[Skipped] = field(default_factory=list)
+    rebuild_reason: str | None = None
+    switched: bool = False  # a new generation became current
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """False only when nothing could be ingested (the store would be empty)."""
+        return self.files > 0
+
+
+def run_ingest(
+    paths: Sequence[Path],
+    settings: Settings,
+    embed: Embed | None = None,
+    show_progress: bool = False,
+) -> IngestReport:
+    """Bring the store up to date with the given paths (default: the shipped corpus)."""
+    started = time.perf_counter()
+    store_dir = Path(settings.store_dir)
+    report = IngestReport(store_dir=store_dir)
+    with ingest_lock(store_dir):
+        _run(list(paths) or [Path(settings.corpus_dir)], settings, embed, show_progress, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _previous(store_dir: Path, settings: Settings) -> tuple[Path | None, Manifest | None, str | None]:
+    """(generation, manifest if reusable, reason for a full rebuild)."""
+    generation = current_generation(store_dir)
+    if generation is None:
+        return None, None, None
+    try:
+        manifest = read_manifest(generation)
+    except StoreError:
+        return generation, None, "以前のストアが壊れていた"
+    expected = {
+        "format_version": (FORMAT_VERSION, "ストアの形式"),
+        "embed_model": (settings.embed_model, "埋め込みモデル"),
+        "embed_document_prefix": (settings.embed_document_prefix, "文書用プレフィックス"),
+        "tokenizer_version": (TOKENIZER_VERSION, "トークナイザ"),
+        "chunk_size": (settings.chunk_size, "チャンクサイズ"),
+    }
+    for attribute, (value, label) in expected.items():
+        if getattr(manifest, attribute) != value:
+            return generation, manifest, f"{label}が変わった"
+    return generation, manifest, None
+
+
+def _run(
+    roots: list[Path], settings: Settings, embed: Embed | None, show_progress: bool, report: IngestReport
+) -> None:
+    store_dir = report.store_dir
+    discovered, report.skipped = discover(roots)
+    previous_gen, manifest, report.rebuild_reason = _previous(store_dir, settings)
+    reusable = manifest if report.rebuild_reason is None else None
+    previous_nodes: list[NodeRecord] = []
+    if reusable is not None and previous_gen is not None:
+        consistent = _read_consistent_nodes(previous_gen, reusable)
+        if consistent is None:
+            reusable, report.rebuild_reason = None, "以前のストアが壊れていた"
+        previous_nodes = consistent or []
+    known = dict(manifest.files) if manifest else {}
+
+    # Files known to the store stay in it while they exist, even when this run names other paths.
+    work = {f.path: f for f in discovered}
+    for key, entry in known.items():
+        path = Path(key)
+        if path not in work and path.is_file():
+            work[path] = SourceFile(path, entry.source)
+
+    hashes: dict[Path, str] = {}
+    for path in list(work):
+        try:
+            hashes[path] = file_sha256(path)
+        except OSError as exc:
+            report.skipped.append(Skipped(path, f"ファイルを開けませんでした({exc.strerror or exc})"))
+            del work[path]
+
+    old = reusable.files if reusable else {}
+    unchanged = {
+        p for p, f in work.items() if str(p) in old and old[str(p)].sha256 == hashes[p] and old[str(p)].source == f.source
+    }
+    to_read = [work[p] for p in work if p not in unchanged]
+    gone = [key for key in old if Path(key) not in work]
+    report.unchanged = len(unchanged)
+    if reusable is not None and not to_read and not gone:
+        report.files = len(old)
+        report.chunks = sum(len(e.node_ids) for e in old.values())
+        return  # nothing changed: no generation, no model, no Chroma
+
+    new_entries, new_nodes = _read_files(to_read, hashes, settings.chunk_size, show_progress, report)
+    files: dict[str, FileEntry] = {str(p): old[str(p)] for p in unchanged}
+    files.update(new_entries)
+    report.files = len(files)
+    report.updated = len(new_entries)
+    report.removed = len([k for k in old if k not in files])
+    if not files:
+        return  # nothing could be ingested: keep whatever store there was
+    if reusable is not None and not new_entries and not report.removed:
+        report.chunks = sum(len(e.node_ids) for e in files.values())
+        return  # only unreadable files were new: the current generation is still right
+
+    previous_by_id = {n.id: n for n in previous_nodes}
+    by_id = {**previous_by_id, **{n.id: n for n in new_nodes}}
+    ordered_ids = [node_id for key in sorted(files) for node_id in files[key].node_ids]
+    nodes = [by_id[node_id] for node_id in dict.fromkeys(ordered_ids)]
+    kept_ids = {n.id for n in nodes}
+    drop_ids = [node_id for node_id in previous_by_id if node_id not in kept_ids]
+    # A chunk that is identical in a changed file keeps its vector; only new or altered chunks are embedded.
+    fresh = [n for n in new_nodes if previous_by_id.get(n.id) != n]
+    embeddings = _embed_all(fresh, embed, settings, show_progress)
+    report.embedded = len(fresh)
+    report.chunks = len(nodes)
+
+    new_manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        embed_model=settings.embed_model,
+        embed_document_prefix=settings.embed_document_prefix,
+        tokenizer_version=TOKENIZER_VERSION,
+        chunk_size=settings.chunk_size,
+        files=files,
+    )
+    generation = new_generation_dir(store_dir)
+    try:
+        write_chroma(generation, previous_gen if reusable else None, drop_ids, fresh, embeddings)
+        write_generation_files(generation, nodes, new_manifest)
+        switch_current(store_dir, generation)
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    report.switched = True
+    remove_old_generations(store_dir, keep=[generation] + ([previous_gen] if previous_gen else []))
+
+
+def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRecord] | None:
+    """The previous generation's records, or None when they do not match its manifest (then rebuild)."""
+    from assistant.retrieval.store import BM25_DIR, CHROMA_DIR  # noqa: I001
+
+    if not (generation / BM25_DIR).is_dir() or not (generation / CHROMA_DIR).is_dir():
+        return None
+    try:
+        nodes = read_nodes(generation)
+    except StoreError:
+        return None
+    ids = {n.id for n in nodes}
+    if any(node_id not in ids for entry in manifest.files.values() for node_id in entry.node_ids):
+        return None
+    return nodes
+
+
+def _read_files(
+    to_read: list[SourceFile], hashes: dict[Path, str], chunk_size: int, show_progress: bool, report: IngestReport
+) -> tuple[dict[str, FileEntry], list[NodeRecord]]:
+    """Load, chunk and tokenise new or changed files; unreadable ones go to report.skipped."""
+    from tqdm import tqdm
+
+    entries: dict[str, FileEntry] = {}
+    nodes: list[NodeRecord] = []
+    bar = tqdm(to_read, desc="読み込み", unit="件", disable=not show_progress or len(to_read) < 3, leave=False)
+    for source_file in bar:
+        try:
+            records = file_nodes(source_file.path, source_file.source, chunk_size)
+        except LoadError as exc:
+            report.skipped.append(Skipped(source_file.path, str(exc)))
+            continue
+        if not records:
+            report.skipped.append(Skipped(source_file.path, "取り込める本文がありませんでした"))
+            continue
+        entries[str(source_file.path)] = FileEntry(
+            source=source_file.source,
+            sha256=hashes[source_file.path],
+            programme=records[0].programme,
+            node_ids=[r.id for r in records],
+        )
+        nodes.extend(records)
+    return entries, nodes
+
+
+def _embed_all(
+    nodes: list[NodeRecord], embed: Embed | None, settings: Settings, show_progress: bool
+) -> list[list[float]]:
+    """Embeddings of the new chunks, in batches so the progress bar moves."""
+    if not nodes:
+        return []
+    if embed is None:
+        from assistant.components import get_embedder
+
+        embedder = get_embedder(settings)
+        embed = embedder.get_text_embedding_batch
+    from tqdm import tqdm
+
+    vectors: list[list[float]] = []
+    texts = [n.index_text() for n in nodes]
+    with tqdm(total=len(texts), desc="埋め込み", unit="チャンク", disable=not show_progress, leave=False) as bar:
+        for start in range(0, len(texts), EMBED_BATCH):
+            batch = texts[start : start + EMBED_BATCH]
+            vectors.extend(embed(batch))
+            bar.update(len(batch))
+    return vectors
