@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         default="hybrid", description="Which retriever answers: BM25 only, dense only, or both fused."
     )
     fusion: Literal["rrf", "weighted"] = Field(
-        default="rrf",
+        default="weighted",
         description="How hybrid results are fused: reciprocal rank fusion or weighted normalised scores.",
     )
     bm25_weight: float = Field(default=0.8, ge=0, description="Weight of BM25 in the fusion.")
