@@ -6,8 +6,6 @@ or any out-of-scope answer contains a figure. Each failure lists the items and w
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from eval.dataset import load_qa
@@ -20,33 +18,11 @@ MIN_ACCURACY = 0.9
 MIN_HIT_AT_3 = 0.9
 
 
-def _settings_for(store: object):
-    """built_store may hand over Settings or a store directory; either way, settings for that store."""
-    from assistant.settings import Settings
-
-    if isinstance(store, Settings):
-        return store
-    return Settings(store_dir=Path(str(store)))
-
-
 @pytest.fixture(scope="module")
-def store_settings(request, tmp_path_factory):
-    """The shared session store (tests/conftest.py) when there is one, else one built here."""
-    try:
-        return _settings_for(request.getfixturevalue("built_store"))
-    except pytest.FixtureLookupError:
-        from assistant.settings import Settings
-        from ingest.pipeline import run_ingest
-
-        settings = Settings(store_dir=tmp_path_factory.mktemp("eval_store"))
-        assert run_ingest([], settings).ok
-        return settings
-
-
-@pytest.fixture(scope="module")
-def run(store_settings) -> EvalRun:
-    # The store is already built; the comparisons (baseline, retriever modes) belong to `python -m eval`.
-    return run_eval(store_settings, load_qa(), ingest=False, baseline=False, retrieval_set=False)
+def run(built_store) -> EvalRun:
+    # One warm engine over the session's store of the shipped corpus; the comparisons (baseline,
+    # retriever modes) belong to `python -m eval`, not to the gate.
+    return run_eval(built_store, load_qa(), ingest=False, baseline=False, retrieval_set=False)
 
 
 def _failures(run: EvalRun, ids: list[str]) -> str:
