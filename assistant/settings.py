@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1, description="Rank constant k of reciprocal rank fusion.")
     top_k: int = Field(default=5, ge=1, le=50, description="Passages returned per question.")
     chunk_size: int = Field(
-        default=400, ge=100, le=2000, description="Target chunk length in characters when ingesting."
+        default=250, ge=100, le=2000, description="Target chunk length in characters when ingesting."
     )
     min_confidence: float = Field(
         default=0.5,

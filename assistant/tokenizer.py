@@ -101,7 +101,7 @@ def tokenize(text: str) -> list[str]:
 
 
 def content_tokens(text: str) -> list[str]:
-    """Distinct topic words of a question: nouns (long units) minus numbers and words of asking.
+    """Distinct topic words of a question: nouns (long units) minus numbers, their counters, words of asking.
 
     Used to measure how well passages cover a question: 「東京都の最低賃金はいくら?」 gives
     [東京都, 最低賃金]. Verbs and colloquial words (もらえる, そもそも) say how one asks, not what.
@@ -112,9 +112,13 @@ def content_tokens(text: str) -> list[str]:
             continue
         with _lock:
             morphemes = list(_sudachi().tokenize(piece))
+        previous_pos: tuple[str, ...] = ()
         for m in morphemes:
-            pos = m.part_of_speech()
+            pos, after_number = m.part_of_speech(), previous_pos[1:2] == ("数詞",)
+            previous_pos = pos
             if pos[0] not in _TOPIC_POS or pos[1] in _NOT_TOPIC_SUBPOS:
+                continue
+            if after_number and pos[2] == "助数詞可能":  # the 円 of 4,000万円, the 社 of 2社
                 continue
             token = m.normalized_form().lower()
             if token in QUESTION_WORDS or token.startswith(_QUESTION_PREFIXES) or _is_number(token):

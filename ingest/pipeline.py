@@ -190,14 +190,20 @@ def _run(
 
 
 def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRecord] | None:
-    """The previous generation's records, or None when they do not match its manifest (then rebuild)."""
-    from assistant.retrieval.store import BM25_DIR, CHROMA_DIR  # noqa: I001
+    """The previous generation's records, or None when it is damaged (then everything is rebuilt).
 
-    if not (generation / BM25_DIR).is_dir() or not (generation / CHROMA_DIR).is_dir():
+    Our own files are checked against their hashes in the manifest and Chroma's database must exist;
+    loading BM25 or Chroma here would cost the unchanged re-run more than a second.
+    """
+    from assistant.retrieval.store import CHROMA_DIR, artifact_hashes
+
+    if not (generation / CHROMA_DIR / "chroma.sqlite3").is_file():
         return None
     try:
+        if not manifest.artifacts or artifact_hashes(generation) != manifest.artifacts:
+            return None
         nodes = read_nodes(generation)
-    except StoreError:
+    except (OSError, StoreError):
         return None
     ids = {n.id for n in nodes}
     if any(node_id not in ids for entry in manifest.files.values() for node_id in entry.node_ids):

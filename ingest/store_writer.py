@@ -24,6 +24,7 @@ from assistant.retrieval.store import (
     MANIFEST_FILE,
     Manifest,
     NodeRecord,
+    artifact_hashes,
     open_chroma,
     write_nodes,
 )
@@ -104,6 +105,7 @@ def write_generation_files(generation: Path, nodes: Sequence[NodeRecord], manife
     """Node records, BM25 index, then the manifest last: a generation without a manifest is incomplete."""
     write_nodes(generation, list(nodes))
     write_bm25(generation, nodes)
+    manifest.artifacts = artifact_hashes(generation)
     tmp = generation / (MANIFEST_FILE + ".tmp")
     tmp.write_text(manifest.to_json(), encoding="utf-8")
     os.replace(tmp, generation / MANIFEST_FILE)

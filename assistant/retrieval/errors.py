@@ -13,18 +13,16 @@ class StoreError(Exception):
     @classmethod
     def missing(cls, store_dir: Path) -> StoreError:
         return cls(
-            f"検索用ストア({store_dir})がまだありません。先に `{INGEST_COMMAND}` を実行して公募要領を取り込んでください。"
+            f"検索用ストア({store_dir})がまだないため、先に `{INGEST_COMMAND}` を実行して公募要領を取り込んでください。"
         )
 
     @classmethod
     def stale(cls, store_dir: Path, what: str) -> StoreError:
         return cls(
-            f"検索用ストア({store_dir})は{what}で作られているため使えません。`{INGEST_COMMAND}` で取り込み直してください。"
+            f"検索用ストア({store_dir})は{what}で作られているため、`{INGEST_COMMAND}` で取り込み直してください。"
         )
 
     @classmethod
     def corrupt(cls, store_dir: Path, detail: str = "") -> StoreError:
         reason = f"({detail})" if detail else ""
-        return cls(
-            f"検索用ストア({store_dir})が壊れています{reason}。`{INGEST_COMMAND}` で取り込み直してください。"
-        )
+        return cls(f"検索用ストア({store_dir})が壊れているため{reason}、`{INGEST_COMMAND}` で取り込み直してください。")

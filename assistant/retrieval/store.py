@@ -12,6 +12,7 @@ Layout (one generation is complete before anyone can see it):
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from typing import Any
 from assistant.retrieval.errors import StoreError
 from assistant.types import Passage
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT_LINK = "current"
 GENERATION_PREFIX = "gen-"
 MANIFEST_FILE = "manifest.json"
@@ -94,6 +95,8 @@ class Manifest:
     tokenizer_version: str
     chunk_size: int
     files: dict[str, FileEntry] = field(default_factory=dict)  # keyed by absolute file path
+    # sha256 of nodes.jsonl and the BM25 files: lets ingest notice a damaged store without loading it
+    artifacts: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
@@ -103,6 +106,16 @@ class Manifest:
         data: dict[str, Any] = json.loads(text)
         files = {key: FileEntry(**value) for key, value in data.pop("files").items()}
         return cls(files=files, **data)
+
+
+def artifact_hashes(generation: Path) -> dict[str, str]:
+    """sha256 of the files this package writes (Chroma's own files change when opened, so not those)."""
+    paths = [generation / NODES_FILE, *sorted((generation / BM25_DIR).glob("*"))]
+    return {
+        path.relative_to(generation).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in paths
+        if path.is_file()
+    }
 
 
 def current_generation(store_dir: Path) -> Path | None:
