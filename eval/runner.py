@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from assistant.types import Answer
 from eval.checks import check_answer
@@ -15,12 +15,12 @@ from eval.records import ItemRecord, TurnRecord
 class AnswerEngine(Protocol):
     """The part of assistant.engine.Engine the eval uses (a protocol keeps this module import-light)."""
 
-    def new_state(self) -> object: ...
+    def new_state(self) -> Any: ...
 
-    def answer(self, text: str, state: object) -> Answer: ...
+    def answer(self, text: str, state: Any) -> Answer: ...
 
 
-def _ask(engine: AnswerEngine, question: str, state: object) -> tuple[Answer, list[str]]:
+def _ask(engine: AnswerEngine, question: str, state: Any) -> tuple[Answer, list[str]]:
     """The engine's answer; an exception becomes a failed turn rather than ending the run."""
     try:
         return engine.answer(question, state), []
