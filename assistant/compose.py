@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from assistant.types import Passage, Source
@@ -19,6 +20,10 @@ _SENTENCE_END = re.compile(r"(?<=[。!?!?])|\n+")
 _MARKUP = re.compile(r"^\s*(?:[-*・]|\d+[.)]|#+)\s*")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _MIN_SENTENCE_CHARS = 6
+_LIST_ITEM = re.compile(r"^\s*(?:[-*・]\s|\d+[.)]\s|\|)")
+# Bonus for the retriever's top ranks when choosing sentences (scores are shares of the question, 0..1).
+RANK_BONUS = (0.3, 0.15, 0.05)
+MAX_LIST_LINES = 12
 
 NOT_COVERED = (
     "申し訳ありません。ご質問の内容は、収録している公募要領の資料({names})には記載が見当たらないため、"
@@ -48,27 +53,53 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+@lru_cache(maxsize=8192)
+def _token_set(text: str) -> frozenset[str]:
+    """Tokens of a passage sentence or heading; passages repeat across questions, so tokenize each once."""
+    from assistant.tokenizer import tokenize
+
+    return frozenset(tokenize(text))
+
+
+def is_list_like(passage: Passage) -> bool:
+    """A passage that enumerates (bullets or table rows): its answer is the list, not one sentence."""
+    items = [line for line in passage.text.splitlines() if _LIST_ITEM.match(line)]
+    return len(items) >= 2
+
+
 def best_quotes(
     query_tokens: Sequence[str],
     passages: Sequence[Passage],
-    tokenize: Callable[[str], list[str]],
     weight: Callable[[str], float] = lambda _t: 1.0,
     limit: int = 2,
 ) -> list[Quote]:
-    """The sentences that share the most (weighted) query tokens, best first; passage rank breaks ties."""
+    """The sentences that share the most (weighted) query tokens, best first.
+
+    A sentence's score is the weighted share of the question it covers, counting its heading too, plus
+    a bonus for the retriever's rank: the retriever judged the whole passage and is usually right.
+    When the best sentence sits in a list-like passage, the whole list is the answer.
+    """
     wanted = {t: weight(t) for t in set(query_tokens)}
-    if not wanted:
+    total = sum(wanted.values())
+    if not total:
         return []
     scored: list[Quote] = []
     for rank, passage in enumerate(passages):
-        heading_tokens = set(tokenize(passage.section))
+        heading_tokens = _token_set(passage.section)
+        bonus = RANK_BONUS[rank] if rank < len(RANK_BONUS) else 0.0
         for sentence in split_sentences(passage.text):
-            tokens = set(tokenize(sentence)) | heading_tokens
-            overlap = sum(w for t, w in wanted.items() if t in tokens)
-            if overlap > 0:
-                # A small bonus for higher-ranked passages keeps the retriever's judgement in play.
-                scored.append(Quote(sentence, passage, overlap + 0.01 * (len(passages) - rank)))
+            tokens = _token_set(sentence) | heading_tokens
+            covered = sum(w for t, w in wanted.items() if t in tokens) / total
+            if covered > 0:
+                scored.append(Quote(sentence, passage, covered + bonus))
+    if not scored:
+        return []
     scored.sort(key=lambda q: q.score, reverse=True)
+    top = scored[0]
+    if is_list_like(top.passage):
+        return [Quote(sentence, top.passage, top.score) for sentence in split_sentences(top.passage.text)][
+            :MAX_LIST_LINES
+        ]
     chosen: list[Quote] = []
     for quote in scored:
         if all(quote.sentence != c.sentence for c in chosen):

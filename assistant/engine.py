@@ -9,6 +9,7 @@ whether the documents cover a question is decided from the retriever's measured 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,8 +28,10 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 RESET_REPLY = "会話をリセットしました。新しいご質問をどうぞ。"
-# Two programmes answer "the same" question when their coverage is this close to the best one's.
-PER_PROGRAMME_MARGIN = 0.1
+# With no programme named, a programme answers when one of its passages is among this many top results.
+PROGRAMME_VOTE_DEPTH = 3
+# What may remain of a question once the programme's names are gone without leaving a topic to search.
+_NOT_A_TOPIC = re.compile(r"[\s、。??!!]|について|とは|って|どんな|制度|ですか|です|の|は|を")
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Engine:
         stripped = query
         for name in self.programmes[programme].names:
             stripped = stripped.replace(name, " ")
-        return stripped if stripped.strip(" 、。??のはをについて") else query
+        return stripped if _NOT_A_TOPIC.sub("", stripped) else query
 
     def _covered(self, u: Understanding, retrieved: Retrieved) -> bool:
         return not u.other_programme and retrieved.coverage >= self.settings.min_confidence
@@ -121,19 +124,19 @@ class Engine:
             if not self._covered(u, retrieved):
                 return self._not_covered(u, turn.programme)
             return self._quoted_answer(query, {turn.programme: retrieved}, turn.programme)
-        per_programme = {pid: self._retrieve(query, pid) for pid in self.programmes}
-        best = max((r.coverage for r in per_programme.values()), default=0.0)
         answering = {
-            pid: r for pid, r in per_programme.items()
-            if self._covered(u, r) and r.coverage >= best - PER_PROGRAMME_MARGIN
+            pid: r for pid in self._programmes_ranked_for(query)
+            if self._covered(u, r := self._retrieve(query, pid))
         }
         if not answering:
             return self._not_covered(u, None)
-        if len(answering) > 1:
-            # Both programmes speak to it and may differ (gBizID lead time...): answer per programme.
-            return self._quoted_answer(query, answering, None)
-        pid = next(iter(answering))
-        return self._quoted_answer(query, answering, pid)
+        # More than one programme speaks to it and they may differ (gBizID lead time...): answer each.
+        return self._quoted_answer(query, answering, next(iter(answering)) if len(answering) == 1 else None)
+
+    def _programmes_ranked_for(self, query: str) -> list[str]:
+        """Programmes among the top passages of an unfiltered search, best first."""
+        ranked = self.retriever.search(query, programme=None)[:PROGRAMME_VOTE_DEPTH]
+        return list(dict.fromkeys(p.programme for p in ranked if p.programme in self.programmes))
 
     def _quoted_answer(self, query: str, retrieved: dict[str, Retrieved], programme: str | None) -> Answer:
         from assistant.tokenizer import tokenize
@@ -143,7 +146,7 @@ class Engine:
         sources: list[Source] = []
         passages: list[Passage] = []
         for pid, r in retrieved.items():
-            quotes = compose.best_quotes(query_tokens, r.passages, tokenize, self._weight, limit=2)
+            quotes = compose.best_quotes(query_tokens, r.passages, self._weight, limit=2)
             if not quotes:
                 continue
             text = "\n".join(q.sentence for q in quotes)
@@ -159,8 +162,8 @@ class Engine:
                       sources=sources, passages=passages)
 
     def _weight(self, token: str) -> float:
-        idf = getattr(self.retriever, "idf", None)
-        return float(idf(token)) if callable(idf) else 1.0
+        """Rare words matter more when choosing which sentence answers: the corpus IDF."""
+        return float(self.retriever.snapshot().idf(token))
 
     # --- numbers from the calculator --------------------------------------------------------------
     def _calculation_answer(self, query: str, u: Understanding, turn: Turn) -> Answer:
@@ -199,7 +202,7 @@ class Engine:
             conclusion = calc.get("conclusion") or follow_up
             reasons = [] if calc.get("conclusion") else [
                 "参考: " + q.sentence
-                for q in compose.best_quotes(tokenize(query), retrieved.passages, tokenize, self._weight, 2)
+                for q in compose.best_quotes(tokenize(query), retrieved.passages, self._weight, 2)
             ]
         else:
             conclusion = calc["conclusion"]
@@ -221,7 +224,7 @@ class Engine:
             passages.extend(retrieved.passages)
             if not calc.get("conclusion"):
                 # The figure depends on inputs we lack (e.g. the employee band): quote the passage instead.
-                quotes = compose.best_quotes(tokenize(query), retrieved.passages, tokenize, self._weight, 2)
+                quotes = compose.best_quotes(tokenize(query), retrieved.passages, self._weight, 2)
                 if quotes:
                     blocks.append(f"【{programme.official_name}】\n" + "\n".join(q.sentence for q in quotes))
                     sources.extend(compose.sources_from_quotes(quotes))

@@ -71,7 +71,7 @@ INTENT_CASES = [
     ("賃上げ要件を達成できなかった場合はどうなりますか?", "repayment"),
     # schedule
     ("締切いつ?", "schedule"),
-    ("公募のスケジュールを教えていただけますか。", "schedule"),
+    ("公募のスケジュールを教えていただけますか。", "fact"),  # quoted from the schedule passage
     ("しめきりは？", "schedule"),
     ("申請期限はいつまででしょうか", "schedule"),
     ("第1回公募はまだ申請できますか?", "schedule"),

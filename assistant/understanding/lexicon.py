@@ -108,9 +108,10 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
         "達成できなかった", "達成できない場合", "未達の場合", "未達だと", "未達成",
     ),
     "schedule": (
-        "締切", "締め切", "〆切", "しめきり", "いつまで", "いつから", "いつ頃", "いつごろ", "いつ", "スケジュール",
-        "期間", "公募開始", "募集開始", "受付開始", "開始時期", "期限", "何月", "何日", "日程", "採択発表",
-        "次回の公募", "次の公募", "公募時期", "まだ申請", "まだ応募", "間に合", "もう過ぎ", "過ぎて",
+        # Deadline questions only: the calculator answers whether a call is open. Other "when" questions
+        # (採択発表はいつ頃, 事業計画の期間, 情報はいつ時点) are facts quoted from the schedule passages.
+        "締切", "締め切", "〆切", "しめきり", "いつまで", "期限", "次回の公募", "次の公募", "まだ申請",
+        "まだ応募", "間に合", "もう過ぎ", "過ぎて", "受付中",
         # Lead times (GビズIDの取得にどれくらい…) are facts quoted from passages, not calculator dates.
     ),
     "min_investment": (
