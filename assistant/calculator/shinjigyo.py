@@ -238,12 +238,7 @@ def amount(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
 
 def cap(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
     if s["employees"] is None:
-        bands = rules.bands["cap_normal"].bands
-        table = "、".join(f"{b.describe('人')}は{format_yen(b.value)}" for b in bands)
-        conclusion = f"補助上限額は常勤従業員数で決まります(通常: {table})。"
-        table_step = TraceStep("shinjigyo.cap_table", "補助上限額の表(通常)", {},
-                               tuple(band_cited("cap_normal", b, "yen") for b in bands), None)
-        return Outcome([cap_step(rules, None, bool(s["special_wage"])), table_step], conclusion, None)
+        return _cap_tables(rules, bool(s["special_wage"]))
     if s["special_wage"] is not None:
         step = cap_step(rules, s["employees"], s["special_wage"])
         kind = "大幅賃上げ特例を使う場合、" if s["special_wage"] else ""
@@ -253,6 +248,27 @@ def cap(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
     conclusion = (f"従業員{s['employees']}人の補助上限額は{format_yen(normal.result['cap'])}です"
                   f"(大幅賃上げ特例を使う場合は{format_yen(special.result['cap'])})。")
     return Outcome([normal, special], conclusion, True, normal.result["cap"])
+
+
+def _cap_tables(rules: RulesFile, special_first: bool) -> Outcome:
+    """Without an employee count: the whole normal and 大幅賃上げ特例 tables, with each maximum."""
+    tables = ["cap_special", "cap_normal"] if special_first else ["cap_normal", "cap_special"]
+    steps, parts = [], []
+    for table in tables:
+        bands = rules.bands[table].bands
+        name = "大幅賃上げ特例" if table == "cap_special" else "通常"
+        rows = "、".join(f"{b.describe('人')}は{format_yen(b.value)}" for b in bands)
+        parts.append((name, max(b.value for b in bands), rows))
+        steps.append(TraceStep(f"shinjigyo.{table}_table", f"補助上限額の表({name})", {},
+                               tuple(band_cited(table, b, "yen") for b in bands), None))
+    (first, first_max, _), (second, second_max, _) = parts
+    uplift = max(s.value - n.value for s, n in zip(rules.bands["cap_special"].bands,
+                                                   rules.bands["cap_normal"].bands, strict=True))
+    conclusion = (f"補助上限額は常勤従業員数で決まり、{first}は最大{format_yen(first_max)}、"
+                  f"{second}は最大{format_yen(second_max)}です。大幅賃上げ特例による上乗せは最大"
+                  f"{format_yen(uplift)}です"
+                  + "(" + "。".join(f"{name}: {rows}" for name, _, rows in parts) + ")。")
+    return Outcome([cap_step(rules, None, special_first), *steps], conclusion, None)
 
 
 def sme_check(rules: RulesFile, s: dict[str, Any], today: date) -> Outcome:
