@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         default=250, ge=100, le=2000, description="Target chunk length in characters when ingesting."
     )
     min_confidence: float = Field(
-        default=0.5,
+        default=0.45,
         ge=0,
         le=1,
         description="Retrieval confidence below which a question counts as not covered (found: false).",

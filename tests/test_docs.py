@@ -33,3 +33,16 @@ def test_readme_states_the_two_commands() -> None:
     assert re.search(r"^test:.*\n\t.*pytest", makefile, re.M), "`make test` must run pytest"
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci, ".ci/run must run the README's test command"
+
+
+def test_readme_defaults_match_the_settings() -> None:
+    """Scalar defaults shown in the table (numbers, modes) are the real ones."""
+    text = README.read_text(encoding="utf-8")
+    for name, field in Settings.model_fields.items():
+        if isinstance(field.default, (int, float, str)) and not isinstance(field.default, bool):
+            row = re.search(rf"^\|\s*`HOJO_{name.upper()}`\s*\|\s*([^|]*)\|", text, re.M)
+            assert row is not None
+            shown = row.group(1).strip()
+            if field.default == "" or ":" in str(field.default):
+                continue  # empty prefixes and the packaged model name are described in words
+            assert shown == f"`{field.default}`", f"{name}: README says {shown}, settings say {field.default}"
