@@ -34,7 +34,7 @@ from assistant.app import (
 from assistant.calculator import calculate
 from assistant.programmes import load_programmes
 from assistant.settings import PROJECT_ROOT
-from assistant.types import Answer, Passage
+from assistant.types import Answer, Passage, Source
 
 CORPUS = PROJECT_ROOT / "corpus"
 TODAY = date(2026, 11, 21)
@@ -163,7 +163,7 @@ def test_a_retrieved_passage_is_preferred_and_shows_its_page() -> None:
 
 def test_a_source_found_nowhere_shows_its_quote() -> None:
     answer = Answer(answer="x", found=True, programme=None,
-                    sources=[compose.Source(doc="無い文書", section="無い見出し", text="引用文です。", score=1.0)])
+                    sources=[Source(doc="無い文書", section="無い見出し", text="引用文です。", score=1.0)])
     _, seen = render(source_views(answer, CORPUS)[0].content)
     assert "引用文です。" in seen and "無い文書" in seen
 
