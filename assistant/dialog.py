@@ -68,7 +68,8 @@ def merge(state: DialogState, u: Understanding, programme_override: str | None =
     named = programme_override or u.programme
     if named and state.programme and named != state.programme:
         state.reset()  # naming another programme starts the conversation over
-    is_follow_up = u.intent is None and bool(u.slots) and state.intent is not None
+    # 「新事業進出補助金です」 answering our which-programme question is a follow-up too.
+    is_follow_up = u.intent is None and bool(u.slots or u.programme) and state.intent is not None
     intent = u.intent or (state.intent if is_follow_up else None) or "fact"
     state.slots.update(u.slots)
     programme = named or state.programme or _programme_from_context(intent, state.slots)

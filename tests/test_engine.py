@@ -162,3 +162,14 @@ def test_impossible_numbers_are_named(engine: Engine) -> None:
     assert answer.calculation is not None and answer.calculation["invalid_inputs"]
     assert answer.calculation["amount"] is None
     assert "従業員" in answer.answer
+
+
+def test_answering_the_which_programme_question_continues_the_calculation(engine: Engine) -> None:
+    state = engine.new_state()
+    first = engine.answer("補助額はいくらですか?", state)
+    assert first.follow_up and first.programme is None
+    second = engine.answer("新事業進出補助金です", state)
+    assert second.programme == "shinjigyo" and second.found
+    assert second.follow_up and "従業員" in second.follow_up
+    third = engine.answer("従業員30人で4,000万円です", state)
+    assert third.calculation and third.calculation["amount"] == 20_000_000
