@@ -74,7 +74,9 @@ def merge(state: DialogState, u: Understanding, programme_override: str | None =
     state.slots.update(u.slots)
     programme = named or state.programme or _programme_from_context(intent, state.slots)
     state.programme = programme
-    state.intent = intent
+    if intent in CALCULATION_INTENTS:
+        # A fact question in between (「締切は?」) must not lose the calculation a follow-up goes back to.
+        state.intent = intent
     state.turns += 1
     return Turn(programme=programme, intent=intent, slots=dict(state.slots), is_follow_up=is_follow_up)
 
