@@ -74,7 +74,7 @@ def _load_model(model: str, query_prefix: str, document_prefix: str) -> BaseEmbe
             max_length=PACKAGED_MAX_TOKENS if packaged else None,
             embed_batch_size=32,
         )
-    except OSError as exc:
+    except Exception as exc:  # missing files, hub lookups offline, bad names: one message for all
         raise ComponentError(
             f"埋め込みモデル「{model}」を読み込めません。名前かパスを確認してください(オフラインではモデルを取得できません)。"
         ) from exc

@@ -32,6 +32,9 @@ def ingest_with_settings(paths: list[Path], settings: Settings, out: TextIO) -> 
     except OSError as exc:
         print(f"取り込みを中止しました: ストアに書き込めません({exc})。", file=out)
         return 1
+    except Exception as exc:  # the current store is untouched; say so rather than dump a traceback
+        print(f"取り込みを中止しました({type(exc).__name__}: {exc})。検索用ストアは以前の状態のままです。", file=out)
+        return 1
     print(format_report(report), file=out)
     return 0 if report.ok else 1
 

@@ -9,6 +9,7 @@ rebuilds everything.
 from __future__ import annotations
 
 import shutil
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -106,9 +107,8 @@ def _previous(store_dir: Path, settings: Settings) -> tuple[Path | None, Manifes
 def _run(
     roots: list[Path], settings: Settings, embed: Embed | None, show_progress: bool, report: IngestReport
 ) -> None:
-    store_dir = report.store_dir
     discovered, report.skipped = discover(roots)
-    previous_gen, manifest, report.rebuild_reason = _previous(store_dir, settings)
+    previous_gen, manifest, report.rebuild_reason = _previous(report.store_dir, settings)
     reusable = manifest if report.rebuild_reason is None else None
     previous_nodes: list[NodeRecord] = []
     if reusable is not None and previous_gen is not None:
@@ -116,31 +116,14 @@ def _run(
         if consistent is None:
             reusable, report.rebuild_reason = None, "以前のストアが壊れていた"
         previous_nodes = consistent or []
-    known = dict(manifest.files) if manifest else {}
 
-    # Files known to the store stay in it while they exist, even when this run names other paths.
-    work = {f.path: f for f in discovered}
-    for key, entry in known.items():
-        path = Path(key)
-        if path not in work and path.is_file():
-            work[path] = SourceFile(path, entry.source)
-
-    hashes: dict[Path, str] = {}
-    for path in list(work):
-        try:
-            hashes[path] = file_sha256(path)
-        except OSError as exc:
-            report.skipped.append(Skipped(path, f"ファイルを開けませんでした({exc.strerror or exc})"))
-            del work[path]
-
+    work = _work_list(discovered, manifest)
+    hashes = _hash_files(work, report)
     old = reusable.files if reusable else {}
-    unchanged = {
-        p for p, f in work.items() if str(p) in old and old[str(p)].sha256 == hashes[p] and old[str(p)].source == f.source
-    }
-    to_read = [work[p] for p in work if p not in unchanged]
-    gone = [key for key in old if Path(key) not in work]
+    unchanged = {p for p, f in work.items() if _same(old.get(str(p)), hashes[p], f.source)}
+    to_read = [f for p, f in work.items() if p not in unchanged]
     report.unchanged = len(unchanged)
-    if reusable is not None and not to_read and not gone:
+    if reusable is not None and not to_read and len(unchanged) == len(old):
         report.files = len(old)
         report.chunks = sum(len(e.node_ids) for e in old.values())
         return  # nothing changed: no generation, no model, no Chroma
@@ -148,9 +131,8 @@ def _run(
     new_entries, new_nodes = _read_files(to_read, hashes, settings.chunk_size, show_progress, report)
     files: dict[str, FileEntry] = {str(p): old[str(p)] for p in unchanged}
     files.update(new_entries)
-    report.files = len(files)
-    report.updated = len(new_entries)
-    report.removed = len([k for k in old if k not in files])
+    report.files, report.updated = len(files), len(new_entries)
+    report.removed = len([k for k in (manifest.files if manifest else {}) if k not in files])
     if not files:
         return  # nothing could be ingested: keep whatever store there was
     if reusable is not None and not new_entries and not report.removed:
@@ -166,8 +148,7 @@ def _run(
     # A chunk that is identical in a changed file keeps its vector; only new or altered chunks are embedded.
     fresh = [n for n in new_nodes if previous_by_id.get(n.id) != n]
     embeddings = _embed_all(fresh, embed, settings, show_progress)
-    report.embedded = len(fresh)
-    report.chunks = len(nodes)
+    report.embedded, report.chunks = len(fresh), len(nodes)
 
     new_manifest = Manifest(
         format_version=FORMAT_VERSION,
@@ -177,16 +158,62 @@ def _run(
         chunk_size=settings.chunk_size,
         files=files,
     )
+    base = previous_gen if reusable is not None else None
+    _write_generation(report.store_dir, previous_gen, base, drop_ids, fresh, embeddings, nodes, new_manifest)
+    report.switched = True
+
+
+def _work_list(discovered: list[SourceFile], manifest: Manifest | None) -> dict[Path, SourceFile]:
+    """Files found now plus files the store already knows that still exist (they stay in the store)."""
+    work = {f.path: f for f in discovered}
+    for key, entry in (manifest.files if manifest else {}).items():
+        path = Path(key)
+        if path not in work and path.is_file():
+            work[path] = SourceFile(path, entry.source)
+    return work
+
+
+def _hash_files(work: dict[Path, SourceFile], report: IngestReport) -> dict[Path, str]:
+    """Content hashes; a file that cannot be read leaves the work list and is reported as skipped."""
+    hashes: dict[Path, str] = {}
+    for path in list(work):
+        try:
+            hashes[path] = file_sha256(path)
+        except OSError as exc:
+            report.skipped.append(Skipped(path, f"ファイルを開けませんでした({exc.strerror or exc})"))
+            del work[path]
+    return hashes
+
+
+def _same(entry: FileEntry | None, sha256: str, source: str) -> bool:
+    return entry is not None and entry.sha256 == sha256 and entry.source == source
+
+
+def _write_generation(
+    store_dir: Path,
+    previous_gen: Path | None,
+    base: Path | None,
+    drop_ids: list[str],
+    fresh: list[NodeRecord],
+    embeddings: list[list[float]],
+    nodes: list[NodeRecord],
+    manifest: Manifest,
+) -> None:
+    """Build the new generation from base (or from nothing), switch to it, drop older generations."""
     generation = new_generation_dir(store_dir)
     try:
-        write_chroma(generation, previous_gen if reusable else None, drop_ids, fresh, embeddings)
-        write_generation_files(generation, nodes, new_manifest)
+        write_chroma(generation, base, drop_ids, fresh, embeddings)
+        write_generation_files(generation, nodes, manifest)
         switch_current(store_dir, generation)
     except BaseException:
         shutil.rmtree(generation, ignore_errors=True)
         raise
-    report.switched = True
     remove_old_generations(store_dir, keep=[generation] + ([previous_gen] if previous_gen else []))
+
+
+def _show(show_progress: bool) -> bool:
+    """Progress bars only for a person watching a terminal, not in logs or pipes."""
+    return show_progress and sys.stderr.isatty()
 
 
 def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRecord] | None:
@@ -219,7 +246,7 @@ def _read_files(
 
     entries: dict[str, FileEntry] = {}
     nodes: list[NodeRecord] = []
-    bar = tqdm(to_read, desc="読み込み", unit="件", disable=not show_progress or len(to_read) < 3, leave=False)
+    bar = tqdm(to_read, desc="読み込み", unit="件", disable=not _show(show_progress) or len(to_read) < 3, leave=False)
     for source_file in bar:
         try:
             records = file_nodes(source_file.path, source_file.source, chunk_size)
@@ -254,7 +281,7 @@ def _embed_all(
 
     vectors: list[list[float]] = []
     texts = [n.index_text() for n in nodes]
-    with tqdm(total=len(texts), desc="埋め込み", unit="チャンク", disable=not show_progress, leave=False) as bar:
+    with tqdm(total=len(texts), desc="埋め込み", unit="チャンク", disable=not _show(show_progress), leave=False) as bar:
         for start in range(0, len(texts), EMBED_BATCH):
             batch = texts[start : start + EMBED_BATCH]
             vectors.extend(embed(batch))

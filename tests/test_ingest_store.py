@@ -249,3 +249,23 @@ def test_corrupt_store_asks_to_reingest_and_ingest_repairs_it(ingest, settings: 
     report, _ = ingest()
     assert report.switched and report.rebuild_reason
     assert StoreSnapshot.open(settings.store_dir, settings.embed_model).nodes
+
+
+def test_pdf_and_html_pages_reach_the_store_with_page_numbers(settings: Settings, tmp_path: Path) -> None:
+    from test_ingest_loaders import make_japanese_pdf
+
+    folder = tmp_path / "mixed" / "demo"
+    folder.mkdir(parents=True)
+    make_japanese_pdf(folder / "yoryo.pdf", ["補助上限額は1,500万円です。", "口頭審査はオンラインで行います。"])
+    (folder / "page.html").write_text(
+        "<html><body><nav>メニュー</nav><main><h2>加点</h2><p>くるみん認定で加点されます。</p></main></body></html>",
+        encoding="utf-8",
+    )
+    report = run_ingest([tmp_path / "mixed"], settings, embed=CountingEmbed(settings))
+    assert (report.files, report.skipped) == (2, [])
+    nodes = StoreSnapshot.open(settings.store_dir, settings.embed_model).nodes
+    pages = {n.page: n.text for n in nodes if n.source == "demo/yoryo.pdf"}
+    assert set(pages) == {1, 2} and "口頭審査" in pages[2]
+    html = [n for n in nodes if n.source == "demo/page.html"]
+    assert [(n.section, n.page) for n in html] == [("加点", None)]
+    assert all("メニュー" not in n.text for n in nodes)

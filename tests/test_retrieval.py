@@ -82,7 +82,8 @@ def test_coverage_separates_covered_from_uncovered_questions(
     retriever = get_retriever(built_store)
     value = retriever.coverage(question, retriever.search(question))
     assert 0.0 <= value <= 1.0
-    assert (value >= 0.6) if covered else (value < 0.55), value
+    # 0.6 is the threshold suggested from eval/qa.jsonl: every out-of-scope question there stays below it
+    assert (value >= 0.6) if covered else (value < 0.6), value
 
 
 def test_coverage_of_no_passages_is_zero(built_store: Settings) -> None:
