@@ -28,3 +28,6 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m eval --out eval/out
+
+bench: $(STAMP)
+	$(PY) -m eval.bench
