@@ -34,6 +34,8 @@ PROGRAMME_VOTE_DEPTH = 3
 # from unrelated passages (eval: top-2 at 0.45 refused every out-of-scope item and 4 of 99 in-scope ones;
 # top-5 needed 0.55 and refused 14).
 COVERAGE_DEPTH = 2
+# Sentences quoted for a fact answer: the best one first, then the next best (chunks are ~125 characters).
+QUOTES_PER_ANSWER = 3
 # What may remain of a question once the programme's names are gone without leaving a topic to search.
 _NOT_A_TOPIC = re.compile(r"[\s、。??!!]|について|とは|って|どんな|制度|ですか|です|の|は|を")
 
@@ -151,7 +153,7 @@ class Engine:
         sources: list[Source] = []
         passages: list[Passage] = []
         for pid, r in retrieved.items():
-            quotes = compose.best_quotes(query_tokens, r.passages, self._weight, limit=2)
+            quotes = compose.best_quotes(query_tokens, r.passages, self._weight, limit=QUOTES_PER_ANSWER)
             if not quotes:
                 continue
             text = "\n".join(q.sentence for q in quotes)
