@@ -25,10 +25,10 @@ from ui_helpers import (
     settings_env,
 )
 
-from assistant.app import as_of_text
 from assistant.engine import RESET_REPLY
 from assistant.programmes import load_programmes
 from assistant.settings import Settings
+from assistant.ui_render import as_of_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -17,7 +17,11 @@ import pytest
 from markdown_it import MarkdownIt
 
 from assistant import compose
-from assistant.app import (
+from assistant.calculator import calculate
+from assistant.programmes import load_programmes
+from assistant.settings import PROJECT_ROOT
+from assistant.types import Answer, Passage, Source
+from assistant.ui_render import (
     APP_NAME,
     AUTO,
     STARTERS,
@@ -31,10 +35,6 @@ from assistant.app import (
     trace_markdown,
     welcome_markdown,
 )
-from assistant.calculator import calculate
-from assistant.programmes import load_programmes
-from assistant.settings import PROJECT_ROOT
-from assistant.types import Answer, Passage, Source
 
 CORPUS = PROJECT_ROOT / "corpus"
 TODAY = date(2026, 11, 21)
