@@ -36,7 +36,7 @@ PROGRAMME_VOTE_DEPTH = 3
 COVERAGE_DEPTH = 2
 # Sentences quoted for a fact answer: the best one first, then the next best (chunks are ~125 characters).
 QUOTES_PER_ANSWER = 3
-# What may remain of a question once the programme's names are gone without leaving a topic to search.
+# What may remain of a question once the programme's names are gone, without a topic left to search.
 _NOT_A_TOPIC = re.compile(r"[\s、。??!!]|について|とは|って|どんな|制度|ですか|です|の|は|を")
 
 
@@ -98,24 +98,16 @@ class Engine:
             if not (u.intent or u.slots or u.programme):
                 return Answer(answer=RESET_REPLY, found=False, programme=None)
         turn = merge(state, u, programme_override)
+        # Search without the programme's own names (the filter knows it); keep them if nothing else is left.
+        query = u.topic_text if _NOT_A_TOPIC.sub("", u.topic_text) else clean
         if turn.intent in CALCULATION_INTENTS:
-            return self._calculation_answer(clean, u, turn)
-        return self._fact_answer(clean, u, turn)
+            return self._calculation_answer(query, u, turn)
+        return self._fact_answer(query, u, turn)
 
     def _retrieve(self, query: str, programme: str | None) -> Retrieved:
-        query = self._without_programme_names(query, programme)
         passages = self.retriever.search(query, programme=programme)
         covered = self.retriever.coverage(query, passages[:COVERAGE_DEPTH]) if passages else 0.0
         return Retrieved(passages, covered)
-
-    def _without_programme_names(self, query: str, programme: str | None) -> str:
-        """Drop the programme's own names once the filter knows it: they only pull toward overview sections."""
-        if programme not in self.programmes:
-            return query
-        stripped = query
-        for name in self.programmes[programme].names:
-            stripped = stripped.replace(name, " ")
-        return stripped if _NOT_A_TOPIC.sub("", stripped) else query
 
     def _covered(self, u: Understanding, retrieved: Retrieved) -> bool:
         return not u.other_programme and retrieved.coverage >= self.settings.min_confidence

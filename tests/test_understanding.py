@@ -475,3 +475,19 @@ def test_script_content_is_plain_text(programmes: dict[str, Programme]) -> None:
     assert "<" not in u.text and ">" not in u.text
     assert u.intent == "amount"
     assert u.slots == {"employees": 30}
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        ("新事業進出補助金の予算はいくら?", "新事業進出補助金", "予算"),
+        ("新時業進出補助金の予算っていくら?", "新時業進出補助金", "予算"),  # a typo of our name goes too
+        ("IT導入補助金の上限は?", None, "IT導入補助金"),  # another subsidy's name is part of the topic
+    ],
+)
+def test_topic_text_drops_only_our_programme_names(text: str, gone: str | None, kept: str,
+                                                   programmes: dict[str, Programme]) -> None:
+    topic = ask(text, programmes).topic_text
+    assert kept in topic
+    if gone:
+        assert gone not in topic

@@ -21,3 +21,6 @@ class Understanding:
     reset: bool = False
     other_programme: str | None = None
     error: str | None = None
+    # The message without the names of our programmes (typos included): what retrieval should search
+    # once the programme filter knows the programme; names only pull toward overview sections.
+    topic_text: str = ""

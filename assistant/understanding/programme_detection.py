@@ -29,6 +29,9 @@ class ProgrammeMatch:
     programme: str | None
     other_programme: str | None
     masked_text: str
+    topic_text: str  # our programmes' names (typos included) removed, other subsidies' names kept
+
+
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
@@ -63,10 +66,14 @@ def _find_own_names(text: str, programmes: tuple[Programme, ...]) -> tuple[list[
     return found, text
 
 
-def _find_other(text: str, programmes: tuple[Programme, ...]) -> tuple[str | None, list[str], str]:
-    """(first subsidy named that is not ours, our programmes named with a typo, text with both masked)."""
+def _find_other(
+    text: str, programmes: tuple[Programme, ...]
+) -> tuple[str | None, list[str], str, list[tuple[int, int]]]:
+    """(first subsidy named that is not ours, our programmes named with a typo, text with both masked,
+    the spans of the misspelt names of ours)."""
     own_ids = {p.id for p in programmes}
     misspelt: list[str] = []
+    misspelt_spans: list[tuple[int, int]] = []
     other: str | None = None
     for match in _OTHER_RE.finditer(text):
         other = other or OTHER_PROGRAMMES[match.group()]
@@ -80,10 +87,11 @@ def _find_other(text: str, programmes: tuple[Programme, ...]) -> tuple[str | Non
         own = _misspelt_own_name(name, programmes)
         if own:
             misspelt.append(own)
+            misspelt_spans.append((match.start(), match.end()))
         else:
             other = other or name
         text = _mask(text, match.start(), match.end())
-    return other, misspelt, text
+    return other, misspelt, text, misspelt_spans
 
 
 def _edit_distance(a: str, b: str) -> int:
@@ -126,8 +134,12 @@ def detect_programmes(text: str, programmes: Mapping[str, Programme]) -> Program
     """Programme by name (first named wins), else by topic words; plus any other subsidy named."""
     catalogue = tuple(sorted(programmes.values(), key=lambda p: p.id))
     own_ids = set(programmes)
-    named, masked = _find_own_names(text, catalogue)
-    other, misspelt, masked = _find_other(masked, catalogue)
+    named, own_masked = _find_own_names(text, catalogue)
+    other, misspelt, masked, misspelt_spans = _find_other(own_masked, catalogue)
     named += misspelt
     programme = named[0] if named else _by_topic(masked, own_ids)
-    return ProgrammeMatch(programme=programme, other_programme=other, masked_text=masked)
+    topic_text = own_masked
+    for start, end in misspelt_spans:
+        topic_text = _mask(topic_text, start, end)
+    return ProgrammeMatch(programme=programme, other_programme=other, masked_text=masked,
+                          topic_text=topic_text.replace(MASK_CHAR, " "))

@@ -49,6 +49,7 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
     intent = final_intent(masked, slots, match.programme, supplied_programme=match.programme is not None)
     return Understanding(
         text=clean,
+        topic_text=match.topic_text,
         programme=match.programme,
         intent=intent,
         slots=slots,
