@@ -17,7 +17,7 @@ from assistant.types import Passage, Source
 
 # Sentence ends in Japanese guideline text; a line break also ends a sentence (lists, table rows).
 _SENTENCE_END = re.compile(r"(?<=[。!?!?])|\n+")
-_MARKUP = re.compile(r"^\s*(?:[-*・]|\d+[.)]|#+)\s*")
+_MARKUP = re.compile(r"^\s*(?:[-*・]\s*|\d+[.)]\s+|#+\s*)")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _MIN_SENTENCE_CHARS = 6
 _LIST_ITEM = re.compile(r"^\s*(?:[-*・]\s|\d+[.)]\s|\|)")

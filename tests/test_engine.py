@@ -173,3 +173,10 @@ def test_answering_the_which_programme_question_continues_the_calculation(engine
     assert second.follow_up and "従業員" in second.follow_up
     third = engine.answer("従業員30人で4,000万円です", state)
     assert third.calculation and third.calculation["amount"] == 20_000_000
+
+
+def test_decimal_figures_are_quoted_whole() -> None:
+    from assistant.compose import split_sentences
+
+    assert split_sentences("基準は+6.0%です。6.0%以上の賃上げが必要です。\n1. 申請の手順の説明です") == [
+        "基準は+6.0%です。", "6.0%以上の賃上げが必要です。", "申請の手順の説明です"]

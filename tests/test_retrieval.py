@@ -124,3 +124,11 @@ def test_fusion_orders(fuse, expected: list[int]) -> None:  # noqa: ANN001
     bm25 = [(1, 9.0), (2, 5.0), (4, 1.0)]
     dense = [(3, 0.9), (2, 0.8), (5, 0.1)]
     assert [row for row, _ in fuse([bm25, dense])][:3] == expected
+
+
+def test_bm25_query_drops_words_of_asking_but_never_everything() -> None:
+    from assistant.retrieval.bm25 import query_tokens
+
+    tokens = query_tokens("補助率はどれくらいですか?")
+    assert "どれ" not in tokens and "率" in tokens
+    assert query_tokens("いつ?") != []  # nothing but a question word: keep it rather than search nothing

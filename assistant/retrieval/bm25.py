@@ -14,14 +14,20 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from assistant.retrieval.nodes import to_node_with_score
 from assistant.retrieval.snapshot import StoreSnapshot
-from assistant.tokenizer import tokenize
+from assistant.tokenizer import QUESTION_WORDS, tokenize
+
+
+def query_tokens(query: str) -> list[str]:
+    """The query's tokens without words of asking: どれくらい would otherwise match どれだけ in a passage."""
+    tokens = tokenize(query)
+    return [t for t in tokens if t not in QUESTION_WORDS] or tokens
 
 
 def bm25_search(
     snapshot: StoreSnapshot, query: str, top_k: int, programme: str | None = None
 ) -> list[tuple[int, float]]:
     """(row, score) of the best rows with a positive score, best first, within the programme if given."""
-    tokens = tokenize(query)
+    tokens = query_tokens(query)
     if not tokens or not snapshot.nodes:
         return []
     scores = np.asarray(snapshot.bm25.get_scores(tokens), dtype=float)
