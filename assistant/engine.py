@@ -23,7 +23,7 @@ from assistant.types import Answer, Passage, Source
 from assistant.understanding import Understanding, sanitize, understand
 
 if TYPE_CHECKING:  # pragma: no cover
-    from assistant.retrieval import HybridRetriever
+    from assistant.retrieval.hybrid import HybridRetriever
 
 log = logging.getLogger(__name__)
 

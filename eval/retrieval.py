@@ -54,7 +54,7 @@ def first_hit_rank(passages: list[Any], item: dict[str, str]) -> int | None:
 
 def evaluate(retriever: Any, items: list[dict[str, str]], mode: str, use_programme: bool = False) -> dict[str, Any]:
     """hit@1, hit@3, MRR (@10) over items for one mode, with each item's rank and top section."""
-    results = []
+    results: list[dict[str, Any]] = []
     for item in items:
         programme = item["programme"] if use_programme else None
         passages = retriever.search(item["question"], programme=programme, top_k=DEPTH, mode=mode)
@@ -69,7 +69,7 @@ def evaluate(retriever: Any, items: list[dict[str, str]], mode: str, use_program
             }
         )
     n = len(results) or 1
-    ranks = [r["rank"] for r in results]
+    ranks: list[int | None] = [r["rank"] for r in results]
     return {
         "mode": mode,
         "n": len(results),

@@ -92,7 +92,7 @@ def _load_html(data: bytes, path: Path, source: str) -> Document:
     soup = BeautifulSoup(text, "html.parser")
     for tag in soup.find_all(_HTML_DROP):
         tag.decompose()
-    for tag in soup.find_all(attrs={"role": list(_HTML_DROP_ROLES)}):
+    for tag in soup.find_all(True, attrs={"role": list(_HTML_DROP_ROLES)}):
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     lines: list[str] = []

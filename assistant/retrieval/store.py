@@ -180,6 +180,6 @@ def open_chroma(generation: Path, create: bool = False):  # noqa: ANN201 - (chro
         else:
             collection = client.get_collection(COLLECTION_NAME, embedding_function=None)
     except Exception:
-        client.close()
+        getattr(client, "close", lambda: None)()  # close() exists at runtime; the stubs lack it
         raise
     return client, collection
