@@ -20,7 +20,7 @@ from assistant.dialog import CALCULATION_INTENTS, DialogState, Turn, merge
 from assistant.programmes import Programme, load_programmes
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Passage, Source
-from assistant.understanding import Understanding, sanitize, understand
+from assistant.understanding import Understanding, understand
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.retrieval.hybrid import HybridRetriever
@@ -89,10 +89,10 @@ class Engine:
             return Answer(answer=str(error), found=False, programme=state.programme)
 
     def _answer(self, text: str, state: DialogState, programme_override: str | None) -> Answer:
-        clean, problem = sanitize(text)
-        if problem:
-            return Answer(answer=problem, found=False, programme=state.programme)
-        u = understand(clean, self.programmes)
+        u = understand(text, self.programmes)  # sanitises first: empty or huge input comes back as u.error
+        if u.error:
+            return Answer(answer=u.error, found=False, programme=state.programme)
+        clean = u.text
         if u.reset:
             state.reset()
             if not (u.intent or u.slots or u.programme):
