@@ -205,10 +205,12 @@ class Engine:
             ]
         else:
             conclusion = calc["conclusion"]
-            reasons = [calc.get("calculation_line") or "", *calc.get("failed_conditions", [])]
+            failed = [c if c.endswith(("。", ")", ")")) else c + "。" for c in calc.get("failed_conditions", [])]
+            reasons = [calc.get("calculation_line") or "", *failed]
             reasons += _explanation_details(calc)
-        return Answer(answer=compose.render(conclusion, reasons, sources), found=True, programme=programme,
-                      calculation=calc, sources=sources, follow_up=follow_up, passages=retrieved.passages)
+        return Answer(answer=compose.render(conclusion, reasons, sources, follow_up), found=True,
+                      programme=programme, calculation=calc, sources=sources, follow_up=follow_up,
+                      passages=retrieved.passages)
 
     def _per_programme_calculation(self, query: str, u: Understanding, turn: Turn) -> Answer:
         from assistant.tokenizer import tokenize
