@@ -39,9 +39,14 @@ ASK_PROGRAMME = "どちらの補助金についてのご質問でしょうか。
 class Quote:
     """A sentence chosen to answer the question, with the passage it comes from."""
 
-    sentence: str
+    sentence: str  # verbatim from the passage: what the sources cite
     passage: Passage
     score: float
+    display: str | None = None  # how the answer text shows it, when a raw table row would read badly
+
+    @property
+    def text(self) -> str:
+        return self.display or self.sentence
 
 
 def split_sentences(text: str) -> list[str]:
@@ -98,9 +103,11 @@ def best_quotes(
     scored.sort(key=lambda q: q.score, reverse=True)
     top = scored[0]
     if is_list_like(top.passage):
-        return [Quote(sentence, top.passage, top.score) for sentence in split_sentences(top.passage.text)][
-            :MAX_LIST_LINES
-        ]
+        lines = split_sentences(top.passage.text)
+        rows = _matching_table_rows(lines, wanted)
+        if rows:
+            return rows_as_quotes(lines[0], rows, top)
+        return [Quote(line, top.passage, top.score) for line in lines][:MAX_LIST_LINES]
     chosen: list[Quote] = []
     for quote in scored:
         if all(quote.sentence != c.sentence for c in chosen):
@@ -108,6 +115,32 @@ def best_quotes(
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def _matching_table_rows(lines: list[str], wanted: dict[str, float]) -> list[str]:
+    """The rows of a table that the question singles out (第5回, 旅館業...); [] when it asks for all."""
+    if len(lines) < 3 or not all(line.startswith("|") for line in lines):
+        return []
+    rows = lines[1:]
+    scores = [sum(w for t, w in wanted.items() if t in _token_set(row)) for row in rows]
+    best = max(scores)
+    if best <= 0 or scores.count(best) == len(rows):
+        return []
+    return [row for row, score in zip(rows, scores, strict=True) if score == best]
+
+
+def rows_as_quotes(header: str, rows: list[str], top: Quote) -> list[Quote]:
+    """Each chosen row cited verbatim, shown as 「見出し: 値、…」 so it reads as a sentence."""
+    names = _cells(header)
+    quotes = []
+    for row in rows:
+        pairs = [f"{name}: {value}" for name, value in zip(names, _cells(row), strict=False) if value]
+        quotes.append(Quote(row, top.passage, top.score, display="、".join(pairs) + "。"))
+    return quotes
 
 
 def sources_from_quotes(quotes: Sequence[Quote]) -> list[Source]:

@@ -148,7 +148,7 @@ class Engine:
             quotes = compose.best_quotes(query_tokens, r.passages, self._weight, limit=QUOTES_PER_ANSWER)
             if not quotes:
                 continue
-            text = "\n".join(q.sentence for q in quotes)
+            text = "\n".join(q.text for q in quotes)
             blocks.append(text if len(retrieved) == 1 else f"【{self.programmes[pid].official_name}】\n{text}")
             sources.extend(compose.sources_from_quotes(quotes))
             passages.extend(r.passages)
@@ -200,7 +200,7 @@ class Engine:
             # The calculator still states the general rule (the cap table, the thresholds): lead with it.
             conclusion = calc.get("conclusion") or follow_up
             reasons = [] if calc.get("conclusion") else [
-                "参考: " + q.sentence
+                "参考: " + q.text
                 for q in compose.best_quotes(tokenize(query), retrieved.passages, self._weight, 2)
             ]
         else:
@@ -227,7 +227,7 @@ class Engine:
                 # The figure depends on inputs we lack (e.g. the employee band): quote the passage instead.
                 quotes = compose.best_quotes(tokenize(query), retrieved.passages, self._weight, 2)
                 if quotes:
-                    blocks.append(f"【{programme.official_name}】\n" + "\n".join(q.sentence for q in quotes))
+                    blocks.append(f"【{programme.official_name}】\n" + "\n".join(q.text for q in quotes))
                     sources.extend(compose.sources_from_quotes(quotes))
                 continue
             blocks.append(f"【{programme.official_name}】\n{calc['conclusion']}")

@@ -180,3 +180,10 @@ def test_decimal_figures_are_quoted_whole() -> None:
 
     assert split_sentences("基準は+6.0%です。6.0%以上の賃上げが必要です。\n1. 申請の手順の説明です") == [
         "基準は+6.0%です。", "6.0%以上の賃上げが必要です。", "申請の手順の説明です"]
+
+
+def test_a_question_about_one_table_row_is_answered_with_that_row(engine: Engine) -> None:
+    answer = ask(engine, "事業再構築補助金の第5回の採択数は?")
+    assert answer.found
+    assert first_line(answer) == "公募回: 第5回、採択発表日: 2022年6月9日、採択事業者数: 9,707者。"
+    assert answer.sources[0].text == "| 第5回 | 2022年6月9日 | 9,707者 |"  # cited verbatim
