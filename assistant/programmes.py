@@ -6,6 +6,7 @@ Understanding (names/aliases), ingest (chunk metadata) and the UI (welcome page)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -76,3 +77,16 @@ def load_programmes(corpus_dir: Path) -> dict[str, Programme]:
         )
         for pid, e in found.items()
     }
+
+
+def infer_programme(text: str, programmes: Mapping[str, Programme], fallback: str) -> str:
+    """The programme whose names the text mentions most (longest names first, each span counted once)."""
+    counts: dict[str, int] = {}
+    remaining = text
+    names = sorted(((name, p.id) for p in programmes.values() for name in p.names), key=lambda x: -len(x[0]))
+    for name, pid in names:
+        hits = remaining.count(name)
+        if hits:
+            counts[pid] = counts.get(pid, 0) + hits
+            remaining = remaining.replace(name, " ")
+    return max(counts, key=lambda pid: counts[pid]) if counts else fallback

@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -85,11 +86,13 @@ def _export(source: Path, target: Path, max_length: int | None) -> None:
     staging.mkdir(parents=True)
     sample = torch.ones((1, 8), dtype=torch.long)
     dynamic = {name: {0: "batch", 1: "tokens"} for name in (*_INPUTS, "last_hidden_state")}
-    torch.onnx.export(
-        LastHiddenState(), (sample, sample, torch.zeros_like(sample)), str(staging / "model.onnx"),
-        input_names=list(_INPUTS), output_names=["last_hidden_state"], dynamic_axes=dynamic,
-        opset_version=17, dynamo=False,
-    )
+    with warnings.catch_warnings():  # the exporter's notes on tracing are for model authors, not users
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            LastHiddenState(), (sample, sample, torch.zeros_like(sample)), str(staging / "model.onnx"),
+            input_names=list(_INPUTS), output_names=["last_hidden_state"], dynamic_axes=dynamic,
+            opset_version=17, dynamo=False,
+        )
     shutil.copy(source / "tokenizer.json", staging / "tokenizer.json")
     meta = {"max_length": max_length or _own_max_length(source), "normalize": _normalised(source), "format": FORMAT}
     (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")

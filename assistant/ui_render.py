@@ -206,8 +206,12 @@ def answer_body(answer: Answer) -> str:
 
 def answer_markdown(answer: Answer, views: Sequence[SourceView]) -> str:
     """The message: the answer as text, the follow-up question, then each source by its element name."""
-    parts = [escape_text(answer_body(answer))]
-    if answer.follow_up and _squash(answer.follow_up) not in _squash(answer.answer):
+    body = answer_body(answer)
+    if answer.follow_up:
+        # The question the user must answer stands out under its own label, not inside the body.
+        body = "\n".join(line for line in body.split("\n") if line.strip() != answer.follow_up.strip()).strip()
+    parts = [escape_text(body)] if body else []
+    if answer.follow_up:
         parts.append(f"{FOLLOW_UP_LABEL}: {escape_inline(answer.follow_up)}")
     if views:
         # The element names stay unescaped: Chainlit turns each exact name into a link to its element.

@@ -11,10 +11,11 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant.programmes import Programme, load_programmes
 from assistant.retrieval.errors import StoreError
 from assistant.retrieval.store import (
     FORMAT_VERSION,
@@ -132,7 +133,8 @@ def _run(
         report.chunks = sum(len(e.node_ids) for e in old.values())
         return  # nothing changed: no generation, no model, no Chroma
 
-    new_entries, new_nodes = _read_files(to_read, hashes, settings.chunk_size, show_progress, report)
+    known = load_programmes(Path(settings.corpus_dir))
+    new_entries, new_nodes = _read_files(to_read, hashes, settings.chunk_size, known, show_progress, report)
     files: dict[str, FileEntry] = {str(p): old[str(p)] for p in unchanged}
     files.update(new_entries)
     report.files, report.updated = len(files), len(new_entries)
@@ -243,7 +245,12 @@ def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRec
 
 
 def _read_files(
-    to_read: list[SourceFile], hashes: dict[Path, str], chunk_size: int, show_progress: bool, report: IngestReport
+    to_read: list[SourceFile],
+    hashes: dict[Path, str],
+    chunk_size: int,
+    known: Mapping[str, Programme],
+    show_progress: bool,
+    report: IngestReport,
 ) -> tuple[dict[str, FileEntry], list[NodeRecord]]:
     """Load, chunk and tokenise new or changed files; unreadable ones go to report.skipped."""
     from tqdm import tqdm
@@ -253,7 +260,7 @@ def _read_files(
     bar = tqdm(to_read, desc="読み込み", unit="件", disable=not _show(show_progress) or len(to_read) < 3, leave=False)
     for source_file in bar:
         try:
-            records = file_nodes(source_file.path, source_file.source, chunk_size)
+            records = file_nodes(source_file.path, source_file.source, chunk_size, known)
         except LoadError as exc:
             report.skipped.append(Skipped(source_file.path, str(exc)))
             continue

@@ -269,3 +269,20 @@ def test_pdf_and_html_pages_reach_the_store_with_page_numbers(settings: Settings
     html = [n for n in nodes if n.source == "demo/page.html"]
     assert [(n.section, n.page) for n in html] == [("加点", None)]
     assert all("メニュー" not in n.text for n in nodes)
+
+
+def test_an_article_without_front_matter_joins_the_programme_it_names(tmp_path: Path) -> None:
+    """Articles not written for us: the programme named most in the text, else the folder name."""
+    from assistant.programmes import load_programmes
+    from ingest.nodes import file_nodes
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    named = folder / "kiji.txt"
+    named.write_text("新事業進出補助金の解説です。新事業進出補助金は設備投資を支援します。輸出支援エコシステム補助金にも触れます。",
+                     encoding="utf-8")
+    other = folder / "other.txt"
+    other.write_text("どの制度にも触れない一般的な記事です。", encoding="utf-8")
+    known = load_programmes(Settings().corpus_dir)
+    assert {n.programme for n in file_nodes(named, "articles/kiji.txt", 250, known)} == {"shinjigyo"}
+    assert {n.programme for n in file_nodes(other, "articles/other.txt", 250, known)} == {"articles"}
