@@ -23,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:  # `chainlit run assistant/app.py` without an installed package
     sys.path.append(str(PROJECT_ROOT))
 
-from assistant.programmes import Programme, load_programmes  # noqa: E402
+from assistant.programmes import Programme  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 from assistant.types import Answer  # noqa: E402
 from assistant.ui_render import (  # noqa: E402
@@ -94,7 +94,13 @@ def answer_locked(text: str, state: DialogState, programme: str | None) -> Answe
 # --- programmes, starters, settings ---------------------------------------------------------------
 
 def programmes() -> dict[str, Programme]:
-    return load_programmes(get_settings().corpus_dir)
+    """The store's catalogue; empty until something is ingested (the first question then says so)."""
+    from assistant.retrieval import StoreError
+
+    try:
+        return get_engine().programmes
+    except StoreError:
+        return {}
 
 
 def starters() -> list[cl.Starter]:

@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant {ask,chat,ingest}`. Heavy libraries are imported per command."""
+"""Command line: `python -m assistant {ask,chat,ingest,programmes}`. Heavy libraries are imported per command."""
 
 from __future__ import annotations
 
@@ -25,7 +25,33 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="公募要領ファイルを取り込み、検索用ストアを作ります")
     ingest.add_argument("paths", nargs="*", type=Path, help="取り込むファイルまたはフォルダ(省略時は同梱コーパス)")
     ingest.add_argument("--store", type=Path, help="検索用ストアのディレクトリ")
+
+    programmes = sub.add_parser("programmes", help="ストアに収録している制度の一覧を表示します")
+    programmes.add_argument("--store", type=Path, help="検索用ストアのディレクトリ")
     return parser
+
+
+def run_programmes(store: Path | None) -> int:
+    """Print the store's catalogue, one programme a line; 1 with a Japanese message when there is no store."""
+    from assistant.retrieval import StoreError
+    from assistant.retrieval.store import current_generation, read_manifest
+    from assistant.settings import get_settings
+    from ingest.cli import programme_lines
+
+    store_dir = Path(store or get_settings().store_dir)
+    generation = current_generation(store_dir)
+    try:
+        if generation is None:
+            raise StoreError.missing(store_dir)
+        catalogue = read_manifest(generation).catalogue()
+    except StoreError as error:
+        print(error)
+        return 1
+    programmes = sorted(catalogue.values(), key=lambda p: p.official_name)
+    print(f"収録している制度({len(programmes)}件):")
+    for line in programme_lines(programmes):
+        print(f"- {line}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         from ingest.cli import run_ingest_command
 
         return run_ingest_command(args.paths, args.store)
+    if args.command == "programmes":
+        return run_programmes(args.store)
     from assistant.chat_cli import run_ask, run_chat
 
     if args.command == "ask":

@@ -25,14 +25,22 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*・]\s|\d+[.)]\s|\|)")
 # tuned on the Q&A set: (0.3, 0.15, 0.05) 0.933, (0.5, 0.25, 0.1) 0.937, (0.15, 0.05, 0) 0.942 accuracy.
 RANK_BONUS = (0.15, 0.05, 0.0)
 MAX_LIST_LINES = 12
+# Questions that ask for a value (an amount, a share, a date, a count): the sentence that answers carries
+# one, so among sentences that cover the question equally, one with a figure wins over an introduction.
+_ASKS_VALUE = re.compile(
+    r"いくら|幾ら|何円|何万|何%|何パーセント|何割|何分の|何人|何社|何件|何日|何年|何か月|何ヶ月|何カ月|いつ|何時|"
+    r"どのくらい|どれくらい|どれだけ|上限|下限|限度|補助率|助成率|金額|締切|締め切|期限|期間|最大|最低|率は|額は"
+)
+_FIGURE = re.compile(r"\d[\d,.]*\s*(?:円|万|億|%|％|人|名|社|者|件|倍|割|年|月|日|時|か月|ヶ月|カ月|分の)|\d+/\d+|[一二三四]分の[一二三]")
+VALUE_BONUS = 0.1
 
 NOT_COVERED = (
     "申し訳ありません。ご質問の内容は、収録している公募要領の資料({names})には記載が見当たらないため、"
     "お答えできません。"
 )
 NOT_COVERED_HINT = "金額や要件を推測でお伝えすることは控えます。各制度の公式の公募要領や窓口でご確認ください。"
-OTHER_PROGRAMME = "「{name}」は、このアシスタントが収録している補助金ではありません。"
-ASK_PROGRAMME = "どちらの補助金についてのご質問でしょうか。{names}のいずれかをお知らせください。"
+OTHER_PROGRAMME = "「{name}」についての資料は、取り込まれている公募要領の中に見当たりません。"
+ASK_PROGRAMME = "どの補助金についてのご質問でしょうか。{names}のいずれかをお知らせください。"
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,16 @@ def is_list_like(passage: Passage) -> bool:
     return len(items) >= 2
 
 
+def asks_for_value(question: str) -> bool:
+    return bool(_ASKS_VALUE.search(question))
+
+
 def best_quotes(
     query_tokens: Sequence[str],
     passages: Sequence[Passage],
     weight: Callable[[str], float] = lambda _t: 1.0,
     limit: int = 2,
+    wants_value: bool = False,
 ) -> list[Quote]:
     """The sentences that share the most (weighted) query tokens, best first.
 
@@ -97,16 +110,21 @@ def best_quotes(
             tokens = _token_set(sentence) | heading_tokens
             covered = sum(w for t, w in wanted.items() if t in tokens) / total
             if covered > 0:
-                scored.append(Quote(sentence, passage, covered + bonus))
+                value = VALUE_BONUS if wants_value and _FIGURE.search(sentence) else 0.0
+                scored.append(Quote(sentence, passage, covered + bonus + value))
     if not scored:
         return []
     scored.sort(key=lambda q: q.score, reverse=True)
     top = scored[0]
     if is_list_like(top.passage):
         lines = split_sentences(top.passage.text)
-        rows = _matching_table_rows(lines, wanted)
-        if rows:
-            return rows_as_quotes(lines[0], rows, top)
+        table = _table_around(lines, top.sentence)
+        if table:
+            rows = _matching_table_rows(table, wanted)
+            if rows:
+                return rows_as_quotes(table[0], rows, top)
+            intro = lines[: lines.index(table[0])][-1:]  # the sentence that introduces the table
+            lines = intro + table
         return [Quote(line, top.passage, top.score) for line in lines][:MAX_LIST_LINES]
     chosen: list[Quote] = []
     for quote in scored:
@@ -121,9 +139,23 @@ def _cells(row: str) -> list[str]:
     return [cell.strip() for cell in row.strip().strip("|").split("|")]
 
 
+def _table_around(lines: list[str], sentence: str) -> list[str]:
+    """The table (header first) that a chosen line belongs to, or [] when it is no table row."""
+    if sentence not in lines or not sentence.startswith("|"):
+        return []
+    at = lines.index(sentence)
+    start = at
+    while start > 0 and lines[start - 1].startswith("|"):
+        start -= 1
+    end = at
+    while end + 1 < len(lines) and lines[end + 1].startswith("|"):
+        end += 1
+    return lines[start : end + 1]
+
+
 def _matching_table_rows(lines: list[str], wanted: dict[str, float]) -> list[str]:
     """The rows of a table that the question singles out (第5回, 旅館業...); [] when it asks for all."""
-    if len(lines) < 3 or not all(line.startswith("|") for line in lines):
+    if len(lines) < 3:
         return []
     rows = lines[1:]
     scores = [sum(w for t, w in wanted.items() if t in _token_set(row)) for row in rows]
@@ -179,6 +211,11 @@ def render(conclusion: str, reasons: Sequence[str], sources: Sequence[Source], f
         lines = [f"- {s.doc}「{s.section}」:「{s.text}」" for s in sources]
         parts.append("出典:\n" + "\n".join(lines))
     return "\n\n".join(parts)
+
+
+def labelled(programme_name: str, text: str) -> str:
+    """A conclusion that names its programme, so a figure is never read as another programme's."""
+    return f"【{programme_name}】{text}"
 
 
 def not_covered(programme_names: Sequence[str], other_programme: str | None = None) -> str:

@@ -17,26 +17,6 @@ CALCULATION_INTENTS = frozenset(
      "schedule"}
 )
 
-# Where an intent only makes sense for one programme, the programme follows from the intent.
-INTENT_PROGRAMME = {
-    "consortium_check": "export_ecosystem",
-    "sme_check": "shinjigyo",
-    "min_investment": "shinjigyo",
-    "wage_requirement": "shinjigyo",
-    "repayment": "shinjigyo",
-}
-
-# Slots that only one programme uses: seeing them tells us which programme the user means.
-SLOT_PROGRAMME = {
-    "employees": "shinjigyo",
-    "special_wage": "shinjigyo",
-    "industry": "shinjigyo",
-    "capital": "shinjigyo",
-    "members": "export_ecosystem",
-    "same_group_only": "export_ecosystem",
-}
-
-
 @dataclass
 class DialogState:
     """What one conversation has established so far."""
@@ -72,17 +52,10 @@ def merge(state: DialogState, u: Understanding, programme_override: str | None =
     is_follow_up = u.intent is None and bool(u.slots or u.programme) and state.intent is not None
     intent = u.intent or (state.intent if is_follow_up else None) or "fact"
     state.slots.update(u.slots)
-    programme = named or state.programme or _programme_from_context(intent, state.slots)
+    programme = named or state.programme
     state.programme = programme
     if intent in CALCULATION_INTENTS:
         # A fact question in between (「締切は?」) must not lose the calculation a follow-up goes back to.
         state.intent = intent
     state.turns += 1
     return Turn(programme=programme, intent=intent, slots=dict(state.slots), is_follow_up=is_follow_up)
-
-
-def _programme_from_context(intent: str, slots: dict[str, Any]) -> str | None:
-    if intent in INTENT_PROGRAMME:
-        return INTENT_PROGRAMME[intent]
-    hints = {SLOT_PROGRAMME[name] for name in slots if name in SLOT_PROGRAMME}
-    return hints.pop() if len(hints) == 1 else None

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assistant import compose
-from assistant.calculator import calculate
+from assistant.calculator import calculate, calculator_for, uses_slots
 from assistant.dialog import CALCULATION_INTENTS, DialogState, Turn, merge
-from assistant.programmes import Programme, load_programmes
+from assistant.names import normalise
+from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Passage, Source
 from assistant.understanding import Understanding, understand
@@ -65,7 +66,12 @@ class Engine:
 
     @property
     def programmes(self) -> dict[str, Programme]:
-        return load_programmes(self.settings.corpus_dir)
+        """The store's catalogue: every programme some ingested document belongs to."""
+        return self.retriever.snapshot().catalogue
+
+    def _name(self, programme: str) -> str:
+        found = self.programmes.get(programme)
+        return found.official_name if found else programme
 
     def warm_up(self) -> None:
         """Open the store and load models now rather than on the first question (safe to call twice)."""
@@ -81,9 +87,12 @@ class Engine:
         from assistant.retrieval import StoreError
 
         try:
-            return self._answer(text, state, programme)
+            answer = self._answer(text, state, programme)
         except StoreError as error:
             return Answer(answer=str(error), found=False, programme=state.programme)
+        if answer.programme:
+            answer.programme_name = self._name(answer.programme)
+        return answer
 
     def _answer(self, text: str, state: DialogState, programme_override: str | None) -> Answer:
         u = understand(text, self.programmes)  # sanitises first: empty or huge input comes back as u.error
@@ -94,24 +103,35 @@ class Engine:
             state.reset()
             if not (u.intent or u.slots or u.programme):
                 return Answer(answer=RESET_REPLY, found=False, programme=None)
+        if u.other_programme and self._store_mentions(u.other_programme):
+            u.other_programme = None  # the store speaks of it (a predecessor, a comparison): answer from it
         turn = merge(state, u, programme_override)
         # Search without the programme's own names (the filter knows it); keep them if nothing else is left.
         query = u.topic_text if _NOT_A_TOPIC.sub("", u.topic_text) else clean
         if turn.intent in CALCULATION_INTENTS:
-            return self._calculation_answer(query, u, turn)
+            answer = self._calculation_answer(query, u, turn)
+            if state.programme is None and answer.calculation is not None:
+                state.programme = answer.programme  # the follow-ups continue with the programme we chose
+            return answer
         return self._fact_answer(query, u, turn)
+
+    def _store_mentions(self, name: str) -> bool:
+        """Does any stored passage mention this subsidy name (folded the same way as the message)?"""
+        wanted = normalise(name).lower()
+        return any(wanted in normalise(node.text).lower() for node in self.retriever.snapshot().nodes)
 
     def _retrieve(self, query: str, programme: str | None) -> Retrieved:
         passages = self.retriever.search(query, programme=programme)
-        covered = self.retriever.coverage(query, passages[:COVERAGE_DEPTH]) if passages else 0.0
+        covered = self.retriever.coverage(query, passages[:COVERAGE_DEPTH], programme) if passages else 0.0
         return Retrieved(passages, covered)
 
     def _covered(self, u: Understanding, retrieved: Retrieved) -> bool:
         return not u.other_programme and retrieved.coverage >= self.settings.min_confidence
 
-    def _not_covered(self, u: Understanding, programme: str | None) -> Answer:
-        names = [p.official_name for p in self.programmes.values()]
-        return Answer(answer=compose.not_covered(names, u.other_programme), found=False, programme=programme)
+    def _not_covered(self, u: Understanding | None, programme: str | None) -> Answer:
+        names = sorted(p.official_name for p in self.programmes.values())
+        other = u.other_programme if u else None
+        return Answer(answer=compose.not_covered(names, other), found=False, programme=programme)
 
     # --- facts from passages ----------------------------------------------------------------------
     def _fact_answer(self, query: str, u: Understanding, turn: Turn) -> Answer:
@@ -119,7 +139,7 @@ class Engine:
             retrieved = self._retrieve(query, turn.programme)
             if not self._covered(u, retrieved):
                 return self._not_covered(u, turn.programme)
-            return self._quoted_answer(query, {turn.programme: retrieved}, turn.programme)
+            return self._quoted_answer(query, {turn.programme: retrieved}, turn.programme, named=bool(u.programme))
         answering = {
             pid: r for pid in self._programmes_ranked_for(query)
             if self._covered(u, r := self._retrieve(query, pid))
@@ -127,14 +147,20 @@ class Engine:
         if not answering:
             return self._not_covered(u, None)
         # More than one programme speaks to it and they may differ (gBizID lead time...): answer each.
-        return self._quoted_answer(query, answering, next(iter(answering)) if len(answering) == 1 else None)
+        return self._quoted_answer(query, answering, next(iter(answering)) if len(answering) == 1 else None,
+                                   named=False)
 
     def _programmes_ranked_for(self, query: str) -> list[str]:
         """Programmes among the top passages of an unfiltered search, best first."""
         ranked = self.retriever.search(query, programme=None)[:PROGRAMME_VOTE_DEPTH]
         return list(dict.fromkeys(p.programme for p in ranked if p.programme in self.programmes))
 
-    def _quoted_answer(self, query: str, retrieved: dict[str, Retrieved], programme: str | None) -> Answer:
+    def _labelled(self, named: bool) -> bool:
+        """Whether a lead must name its programme: the question named none, or the store holds several."""
+        return not named or len(self.programmes) > 1
+
+    def _quoted_answer(self, query: str, retrieved: dict[str, Retrieved], programme: str | None,
+                       named: bool) -> Answer:
         from assistant.tokenizer import tokenize
 
         query_tokens = tokenize(query)
@@ -142,24 +168,26 @@ class Engine:
         sources: list[Source] = []
         passages: list[Passage] = []
         for pid, r in retrieved.items():
-            quotes = compose.best_quotes(query_tokens, r.passages, self._weight(), limit=QUOTES_PER_ANSWER)
+            quotes = compose.best_quotes(query_tokens, r.passages, self._weight(pid), limit=QUOTES_PER_ANSWER,
+                                         wants_value=compose.asks_for_value(query))
             if not quotes:
                 continue
             text = "\n".join(q.text for q in quotes)
-            blocks.append(text if len(retrieved) == 1 else f"【{self.programmes[pid].official_name}】\n{text}")
+            labelled = len(retrieved) > 1 or self._labelled(named)
+            blocks.append(compose.labelled(self._name(pid), text) if labelled else text)
             sources.extend(compose.sources_from_quotes(quotes))
             passages.extend(r.passages)
         if not blocks:
-            return Answer(answer=compose.not_covered([p.official_name for p in self.programmes.values()]),
-                          found=False, programme=programme)
+            return self._not_covered(None, programme)
         lead = blocks[0] if len(blocks) == 1 else "制度ごとにお答えします。"
         reasons = [] if len(blocks) == 1 else blocks
         return Answer(answer=compose.render(lead, reasons, sources), found=True, programme=programme,
                       sources=sources, passages=passages)
 
-    def _weight(self) -> Callable[[str], float]:
-        """Rare words matter more when choosing which sentence answers: the open store's IDF."""
-        return self.retriever.snapshot().idf
+    def _weight(self, programme: str | None) -> Callable[[str], float]:
+        """Rare words matter more when choosing which sentence answers: the IDF within that programme."""
+        snapshot = self.retriever.snapshot()
+        return lambda token: snapshot.idf(token, programme)
 
     # --- numbers from the calculator --------------------------------------------------------------
     def _calculation_answer(self, query: str, u: Understanding, turn: Turn) -> Answer:
@@ -171,20 +199,54 @@ class Engine:
             if not self._covered(u, self._retrieve(query, turn.programme)):
                 return self._not_covered(u, turn.programme)
         if turn.programme is None:
-            if turn.intent in {"schedule", "cap"} and not turn.slots:
-                return self._per_programme_calculation(query, u, turn)
-            names = "、".join(f"「{p.official_name}」" for p in self.programmes.values())
-            question = compose.ASK_PROGRAMME.format(names=names)
-            return Answer(answer=question, found=True, programme=None, follow_up=question)
+            candidates = self._calculation_candidates(query, turn)
+            if not turn.slots and turn.intent == "amount" and len(self.programmes) > 1:
+                candidates = list(dict.fromkeys([*candidates, *sorted(self.programmes)]))  # nothing to go by
+            if len(candidates) == 1:
+                turn = Turn(candidates[0], turn.intent, turn.slots, turn.is_follow_up)
+            elif turn.intent in {"schedule", "cap"} and not turn.slots and candidates:
+                return self._per_programme_calculation(query, u, turn, candidates)
+            else:
+                names = "、".join(f"「{self._name(p)}」" for p in (candidates or sorted(self.programmes)))
+                question = compose.ASK_PROGRAMME.format(names=names)
+                return Answer(answer=question, found=True, programme=None, follow_up=question)
+        assert turn.programme is not None
+        programme = self.programmes.get(turn.programme)
+        spec = calculator_for(programme)
+        if spec is None or turn.intent not in spec.handlers:
+            return self._fact_answer(query, u, turn)  # no rules for it: answered from its own passages
         retrieved = self._retrieve(query, turn.programme)
         result = calculate(turn.programme, turn.intent, turn.slots, today=self.settings.effective_today(),
-                           corpus_dir=self.settings.corpus_dir)
+                           rules_file=programme.rules_file if programme else None)
         if not result.applicable:
             return self._fact_answer(query, u, turn)
-        return self._render_calculation(query, result.to_dict(), retrieved, turn.programme)
+        label = self._name(turn.programme) if self._labelled(bool(u.programme)) else None
+        return self._render_calculation(query, result.to_dict(), retrieved, turn.programme, label)
+
+    def _calculation_candidates(self, query: str, turn: Turn) -> list[str]:
+        """Programmes a numeric question with no programme named may be about, best first.
+
+        Those whose passages rank high for it, plus those whose calculator reads the values given; a
+        programme whose calculator cannot take this question or these values is not it (a 連携体 has no
+        従業員数 band). A programme without rules stays a candidate: its passages may answer.
+        """
+        ranked = self._programmes_ranked_for(query)
+        given = set(turn.slots)
+        calculable = []
+        for pid, programme in sorted(self.programmes.items()):
+            spec = calculator_for(programme)
+            if spec is not None and turn.intent in spec.handlers and given and given <= uses_slots(spec):
+                calculable.append(pid)
+        candidates = []
+        for pid in dict.fromkeys([*ranked, *calculable]):
+            spec = calculator_for(self.programmes.get(pid))
+            if spec is not None and (turn.intent not in spec.handlers or not given <= uses_slots(spec)):
+                continue
+            candidates.append(pid)
+        return candidates
 
     def _render_calculation(self, query: str, calc: dict[str, Any], retrieved: Retrieved,
-                            programme: str) -> Answer:
+                            programme: str, label: str | None) -> Answer:
         from assistant.tokenizer import tokenize
 
         sources = compose.sources_from_trace(calc)
@@ -198,39 +260,51 @@ class Engine:
             conclusion = calc.get("conclusion") or follow_up
             reasons = [] if calc.get("conclusion") else [
                 "参考: " + q.text
-                for q in compose.best_quotes(tokenize(query), retrieved.passages, self._weight(), 2)
+                for q in compose.best_quotes(tokenize(query), retrieved.passages, self._weight(programme), 2)
             ]
         else:
             conclusion = calc["conclusion"]
             failed = [c if c.endswith(("。", ")", ")")) else c + "。" for c in calc.get("failed_conditions", [])]
             reasons = [calc.get("calculation_line") or "", *failed]
             reasons += _explanation_details(calc)
+        if label:
+            conclusion = compose.labelled(label, conclusion)
         return Answer(answer=compose.render(conclusion, reasons, sources, follow_up), found=True,
                       programme=programme, calculation=calc, sources=sources, follow_up=follow_up,
                       passages=retrieved.passages)
 
-    def _per_programme_calculation(self, query: str, u: Understanding, turn: Turn) -> Answer:
+    def _per_programme_calculation(self, query: str, u: Understanding, turn: Turn,
+                                   candidates: Sequence[str]) -> Answer:
         from assistant.tokenizer import tokenize
 
         blocks: list[str] = []
         sources: list[Source] = []
         passages: list[Passage] = []
-        for pid, programme in self.programmes.items():
-            calc = calculate(pid, turn.intent, {}, today=self.settings.effective_today(),
-                             corpus_dir=self.settings.corpus_dir).to_dict()
+        for pid in candidates:
+            programme = self.programmes[pid]
+            spec = calculator_for(programme)
+            calc = (calculate(pid, turn.intent, {}, today=self.settings.effective_today(),
+                              rules_file=programme.rules_file).to_dict() if spec else {})
             retrieved = self._retrieve(query, pid)
-            passages.extend(retrieved.passages)
             if not calc.get("conclusion"):
-                # The figure depends on inputs we lack (e.g. the employee band): quote the passage instead.
-                quotes = compose.best_quotes(tokenize(query), retrieved.passages, self._weight(), 2)
+                # No rules, or the figure depends on inputs we lack (the employee band): quote the passage.
+                if not self._covered(u, retrieved):
+                    continue
+                quotes = compose.best_quotes(tokenize(query), retrieved.passages, self._weight(pid), 2)
                 if quotes:
-                    blocks.append(f"【{programme.official_name}】\n" + "\n".join(q.text for q in quotes))
+                    blocks.append(compose.labelled(programme.official_name, "\n".join(q.text for q in quotes)))
                     sources.extend(compose.sources_from_quotes(quotes))
+                    passages.extend(retrieved.passages)
                 continue
-            blocks.append(f"【{programme.official_name}】\n{calc['conclusion']}")
+            blocks.append(compose.labelled(programme.official_name, calc["conclusion"]))
             sources.extend(compose.sources_from_trace(calc))
+            passages.extend(retrieved.passages)
         if not blocks:
             return self._fact_answer(query, u, turn)
+        if len(blocks) == 1:
+            return Answer(answer=compose.render(blocks[0], [], sources), found=True,
+                          programme=candidates[0] if len(candidates) == 1 else None, sources=sources,
+                          passages=passages)
         text = compose.render("制度ごとにお答えします。", blocks, sources)
         return Answer(answer=text, found=True, programme=None, sources=sources, passages=passages)
 

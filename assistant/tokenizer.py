@@ -129,3 +129,50 @@ def content_tokens(text: str) -> list[str]:
 
 def _is_number(token: str) -> bool:
     return token.replace(",", "").replace(".", "").isdigit()
+
+
+def surface_words(text: str) -> list[str]:
+    """The words of a short text as written (long units and their short parts), nouns only.
+
+    Used to find a programme by one word of its name (「輸出」 of …輸出支援…補助金), where the typed
+    surface, not the normalized form, must be found again in the user's message.
+    """
+    from sudachipy import SplitMode
+
+    words: list[str] = []
+    with _lock:
+        morphemes = list(_sudachi().tokenize(text[:_MAX_CHARS]))
+        for m in morphemes:
+            parts = [m, *m.split(SplitMode.A)] if len(m.split(SplitMode.A)) > 1 else [m]
+            words.extend(p.surface() for p in parts if p.part_of_speech()[0] in _TOPIC_POS)
+    return list(dict.fromkeys(words))
+
+
+def attribute_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """Compounds whose last part is a one-character noun (採択率, 補助率, 上限額): (surface, their tokens).
+
+    Sudachi cuts 採択率 into 採択 + 率; a passage about 採択 that mentions some other 率 does not
+    answer a question about the 採択率, so coverage asks for such an attribute as one whole word.
+    """
+    found: list[tuple[str, tuple[str, ...]]] = []
+    with _lock:
+        morphemes = list(_sudachi().tokenize(text[:_MAX_CHARS]))
+    for before, last in zip(morphemes, morphemes[1:], strict=False):
+        pos_before, pos_last = before.part_of_speech(), last.part_of_speech()
+        if (pos_before[0] == "名詞" and pos_before[1] not in _NOT_TOPIC_SUBPOS and pos_last[0] == "名詞"
+                and pos_last[1] == "普通名詞" and pos_last[2] == "一般" and len(last.surface()) == 1):
+            parts = (before.normalized_form().lower(), last.normalized_form().lower())
+            found.append((before.surface() + last.surface(), parts))
+    return found
+
+
+def morphemes(text: str) -> list[tuple[str, str, int, int]]:
+    """(surface, part of speech, begin, end) of each morpheme, offsets into text (long units)."""
+    out: list[tuple[str, str, int, int]] = []
+    offset = 0
+    for piece in _pieces(text):
+        with _lock:
+            for m in _sudachi().tokenize(piece):
+                out.append((m.surface(), m.part_of_speech()[0], offset + m.begin(), offset + m.end()))
+        offset += len(piece)
+    return out

@@ -40,6 +40,7 @@ class Answer:
     calculation: dict[str, Any] | None = None
     sources: list[Source] = field(default_factory=list)
     follow_up: str | None = None
+    programme_name: str | None = None  # the official name of `programme`, for people (ids are for code)
     # Whole retrieved passages behind `sources`, for the UI's side elements; not part of the JSON contract.
     passages: list[Passage] = field(default_factory=list, repr=False)
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from eval.dataset import QA_PATH, load_qa
+from eval.dataset import QA_PATH, UNSEEN_PATH, UNSEEN_SOURCES, load_qa, loosened
 from eval.pipeline import EvalRun, run_eval
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "out"
@@ -19,6 +19,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for report.md, chart.png, results.json")
     parser.add_argument("--store", type=Path, help="search store directory (default: settings.store_dir)")
     parser.add_argument("--qa", type=Path, default=QA_PATH, help="Q&A file (default: eval/qa.jsonl)")
+    parser.add_argument("--unseen", action="store_true",
+                        help="the frozen unseen-programme split: eval/unseen.jsonl over corpus + fixtures + seeds")
+    parser.add_argument("--with", dest="extra", type=Path, action="append", default=[],
+                        help="another folder to ingest beside the corpus (repeatable)")
+    parser.add_argument("--without-corpus", action="store_true",
+                        help="ingest only the --with folders (e.g. the seed articles alone)")
+    parser.add_argument("--kinds", help="only items of these kinds (comma separated)")
+    parser.add_argument("--loose", action="store_true",
+                        help="check found/phrases/amounts only, not programme ids or section headings "
+                             "(for stores built from other documents than the corpus)")
     parser.add_argument("--no-ingest", action="store_true", help="use the store as it is (no ingest of the corpus)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the naive llama-index baseline")
     parser.add_argument("--no-retrieval-set", action="store_true", help="skip bm25/dense/hybrid on retrieval.jsonl")
@@ -44,7 +54,16 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.model_copy(update={"store_dir": args.store})
     from assistant.retrieval.errors import StoreError
 
-    items = load_qa(args.qa)
+    extra = list(args.extra)
+    qa = args.qa
+    if args.unseen:
+        qa = UNSEEN_PATH if qa == QA_PATH else qa
+        extra += [p for p in UNSEEN_SOURCES if p.is_dir()]
+    items = load_qa(qa)
+    if args.kinds:
+        items = [i for i in items if i.kind in set(args.kinds.split(","))]
+    if args.loose:
+        items = [loosened(i) for i in items]
     started = time.perf_counter()
     try:
         run: EvalRun = run_eval(
@@ -54,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             baseline=not args.no_baseline,
             retrieval_set=not args.no_retrieval_set,
             progress=_progress([0], len(items)),
+            extra_sources=extra,
+            with_corpus=not args.without_corpus,
         )
     except StoreError as error:  # a missing or stale store: one clear sentence, not a traceback
         print(error, file=sys.stderr)

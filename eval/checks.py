@@ -99,7 +99,7 @@ def check_answer(expect: dict[str, Any], answer: Answer) -> list[str]:
         reasons.append(reason)
     if "eligible" in expect and (reason := _check_eligible(expect["eligible"], answer)):
         reasons.append(reason)
-    if "programme" in expect and answer.programme != expect["programme"]:
+    if "programme" in expect and expect["programme"] not in (answer.programme, answer.programme_name):
         reasons.append(f"programme: expected {expect['programme']}, got {answer.programme}")
     missing = [p for p in expect.get("phrases", []) if normalize(p) not in text]
     if missing:

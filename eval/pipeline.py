@@ -67,11 +67,11 @@ def results_json(run: EvalRun) -> dict[str, Any]:
     }
 
 
-def ensure_store(settings: Settings) -> str:
-    """Bring the store up to date with the shipped corpus (no embedding work when nothing changed)."""
+def ensure_store(settings: Settings, extra: Sequence[Path] = (), with_corpus: bool = True) -> str:
+    """Bring the store up to date with the shipped corpus and any extra folders (no work when unchanged)."""
     from ingest.pipeline import run_ingest
 
-    report = run_ingest([], settings)
+    report = run_ingest([Path(settings.corpus_dir)] * with_corpus + list(extra), settings)
     return f"{report.files} files, {report.chunks} chunks, {report.embedded} embedded, {report.seconds:.1f} s"
 
 
@@ -90,6 +90,8 @@ def run_eval(
     baseline: bool = True,
     retrieval_set: bool = True,
     progress: Callable[[ItemRecord], None] | None = None,
+    extra_sources: Sequence[Path] = (),
+    with_corpus: bool = True,
 ) -> EvalRun:
     from assistant.engine import Engine
 
@@ -101,7 +103,8 @@ def run_eval(
         "today": str(settings.effective_today()),
     }
     if ingest:
-        meta["ingest"] = ensure_store(settings)
+        meta["ingest"] = ensure_store(settings, extra_sources, with_corpus)
+        meta["sources"] = [str(settings.corpus_dir)] * with_corpus + [str(p) for p in extra_sources]
     engine = Engine.from_settings(settings)
     started = time.perf_counter()
     engine.warm_up()

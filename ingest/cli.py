@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
 from ingest.pipeline import IngestReport, run_ingest
 
@@ -39,6 +41,19 @@ def ingest_with_settings(paths: list[Path], settings: Settings, out: TextIO) -> 
     return 0 if report.ok else 1
 
 
+def programme_lines(programmes: Sequence[Programme]) -> list[str]:
+    """One line per programme: its name, issuer, round and date where known, and whether it calculates."""
+    from assistant.calculator import calculator_for
+
+    lines = []
+    for p in programmes:
+        details = [d for d in (p.issuer, p.call_round, p.as_of and f"{p.as_of:%Y年%m月%d日}時点") if d]
+        details.append("計算機あり" if calculator_for(p) else "本文から回答")
+        docs = f"、文書{len(p.documents)}件" if p.documents else ""
+        lines.append(f"{p.official_name}({'・'.join(details)}{docs})")
+    return lines
+
+
 def format_report(report: IngestReport) -> str:
     """The Japanese summary: skipped files with reasons first, then counts and time."""
     lines: list[str] = []
@@ -50,6 +65,11 @@ def format_report(report: IngestReport) -> str:
         lines.append("取り込めるファイルが1件もありませんでした。パスと形式(.md .txt .html .pdf)を確認してください。")
     elif not report.switched:
         lines.append("変更はありません。ストアは最新です。")
+    for problem in report.rules_problems:
+        lines.append(f"計算ルールを使えません: {problem}")
+    if report.programmes:
+        lines.append(f"収録している制度({len(report.programmes)}件):")
+        lines.extend(f"  - {line}" for line in programme_lines(report.programmes))
     lines.append(
         f"完了: ファイル {report.files}件(更新 {report.updated}件・変更なし {report.unchanged}件・"
         f"削除 {report.removed}件)、チャンク {report.chunks}件(うち埋め込み {report.embedded}件)、"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.programmes import split_front_matter
+from assistant.programmes import ProgrammeInfo, declared_info, split_front_matter
 from ingest.encoding import decode_bytes
 from ingest.errors import LoadError
 
@@ -26,13 +26,22 @@ _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 @dataclass(frozen=True)
 class Document:
-    """One readable unit of a file: the whole text file, or one PDF page (page numbers start at 1)."""
+    """One readable unit of a file: the whole text file, or one PDF page (page numbers start at 1).
+
+    `programme` is empty until ingest has resolved it (front matter in `declared`, else inferred).
+    """
 
     text: str
-    programme: str
     title: str
     source: str
     page: int | None = None
+    declared: ProgrammeInfo | None = None
+    programme: str = ""
+
+    @property
+    def first_heading(self) -> str:
+        match = _HEADING.search(self.text)
+        return match.group(1) if match else ""
 
 
 def load_file(path: Path, source: str) -> list[Document]:
@@ -67,11 +76,59 @@ def _clean(text: str) -> str:
 def _load_text(data: bytes, path: Path, source: str) -> Document:
     text, _ = decode_bytes(data)
     meta, body = split_front_matter(text)
-    body = _clean(body)
+    body = _plain_text_structure(_clean(body))
     heading = _HEADING.search(body)
-    title = str(meta.get("title") or (heading.group(1) if heading else path.stem))
-    programme = str(meta.get("programme") or path.parent.name)
-    return Document(text=body, programme=programme, title=title, source=source)
+    title = str(meta.get("title") or (heading.group(1) if heading else _first_line(body) or path.stem))
+    return Document(text=body, title=title, source=source, declared=declared_info(meta))
+
+
+# Text copied from a web page has no Markdown: its tables are 「a | b |」 lines and its headings are short
+# lines on their own. Both are given their Markdown form so the chunker keeps rows with their header
+# and sections under their heading.
+_PIPE_ROW = re.compile(r"^[^|\n]*\|.*\|\s*$|^[^|\n]+(?:\s\|\s[^|\n]*)+$")
+_RULE_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_HEADING_LIKE_MAX = 30
+_SENTENCE_TAIL = tuple("。.!?!?、,:;:;)」』") + ("です", "ます")
+
+
+def _plain_text_structure(body: str) -> str:
+    """Markdown tables and headings for text that has neither (a page's text, a .txt export)."""
+    lines = body.split("\n")
+    if any(_HEADING.match(line) for line in lines):
+        return body  # already Markdown: leave it exactly as written
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if _RULE_ROW.match(stripped) and "|" in stripped:
+            out.append("|" + "|".join(" --- " for _ in range(max(1, stripped.strip("|").count("|") + 1))) + "|")
+        elif _PIPE_ROW.match(stripped) and not stripped.startswith("|"):
+            out.append("| " + stripped.rstrip("|").strip() + " |")
+        elif _is_heading_like(stripped, lines[i + 1].strip() if i + 1 < len(lines) else "") and i > 0:
+            out.append("## " + stripped)
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _is_heading_like(line: str, following: str) -> bool:
+    """A short line that ends no sentence and is followed by a longer one that is not a heading too."""
+    return (
+        0 < len(line) <= _HEADING_LIKE_MAX
+        and not line.endswith(_SENTENCE_TAIL)
+        and "|" not in line
+        and not line.startswith(("-", "・", "*", "▶", "※", "出典"))
+        and re.search(r"[一-龥ぁ-んァ-ヶ]", line) is not None
+        and not re.match(r"[\d(（]", line)
+        and len(following) > len(line)
+        and "|" not in following
+    )
+
+
+def _first_line(body: str, limit: int = 80) -> str:
+    """A text without headings is titled by its first line (its first sentence when it has no breaks)."""
+    line = body.split("\n", 1)[0].strip()
+    sentence = re.split(r"(?<=[。!?!?])", line, maxsplit=1)[0]
+    return sentence[:limit]
 
 
 # --- HTML -------------------------------------------------------------------------------------
@@ -101,7 +158,7 @@ def _load_html(data: bytes, path: Path, source: str) -> Document:
     title_tag = soup.find("title")
     h1 = root.find("h1")
     title = (title_tag.get_text(strip=True) if title_tag else "") or (h1.get_text(strip=True) if h1 else "")
-    return Document(text=body, programme=path.parent.name, title=title or path.stem, source=source)
+    return Document(text=body, title=title or path.stem, source=source)
 
 
 def _html_lines(element, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
@@ -163,6 +220,6 @@ def _load_pdf(data: bytes, path: Path, source: str) -> list[Document]:
     except Exception:  # odd metadata must not cost the document its text
         pass
     return [
-        Document(text=_clean(text), programme=path.parent.name, title=title, source=source, page=number)
+        Document(text=_clean(text), title=title, source=source, page=number)
         for number, text in enumerate(pages, start=1)
     ]

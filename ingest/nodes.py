@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.programmes import Programme, infer_programme
+from assistant.programmes import ProgrammeInfo, resolve_info
 from assistant.retrieval.store import NodeRecord
 from assistant.tokenizer import tokenize
 from ingest.chunking import chunk_document
-from ingest.loaders import load_file
+from ingest.loaders import Document, load_file
 
 
 def node_id(source: str, section: str, text: str, occurrence: int = 0) -> str:
@@ -20,20 +19,10 @@ def node_id(source: str, section: str, text: str, occurrence: int = 0) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def file_nodes(
-    path: Path, source: str, chunk_size: int, known: Mapping[str, Programme] | None = None
-) -> list[NodeRecord]:
-    """Node records of one file in reading order; raises LoadError when the file cannot be read.
-
-    A file without a front-matter programme (an article not written for us) belongs to the known
-    programme it names most, so the programme filter and per-programme answers can use it.
-    """
+def document_nodes(docs: Sequence[Document], programme: str, chunk_size: int) -> list[NodeRecord]:
+    """Node records of one file's documents in reading order, all belonging to `programme`."""
     records: list[NodeRecord] = []
     seen: dict[str, int] = {}
-    docs = load_file(path, source)
-    if known and docs[0].programme not in known:
-        programme = infer_programme("\n".join(d.text for d in docs), known, docs[0].programme)
-        docs = [replace(d, programme=programme) for d in docs]
     for doc in docs:
         for chunk in chunk_document(doc, chunk_size):
             base = node_id(doc.source, chunk.section, chunk.text)
@@ -42,7 +31,7 @@ def file_nodes(
             record = NodeRecord(
                 id=node_id(doc.source, chunk.section, chunk.text, occurrence),
                 text=chunk.text,
-                programme=doc.programme,
+                programme=programme,
                 doc=doc.title,
                 section=chunk.section,
                 source=doc.source,
@@ -51,6 +40,25 @@ def file_nodes(
             )
             records.append(_with_tokens(record))
     return records
+
+
+def file_nodes(path: Path, source: str, chunk_size: int, known: Sequence[ProgrammeInfo] = ()) -> list[NodeRecord]:
+    """Node records of one file on its own (its programme resolved against `known`); raises LoadError."""
+    docs = load_file(path, source)
+    info = programme_of(docs, known)
+    return document_nodes(docs, info.id, chunk_size)
+
+
+def programme_of(docs: Sequence[Document], known: Sequence[ProgrammeInfo]) -> ProgrammeInfo:
+    """The programme one file's documents belong to: declared, matched by name, or new.
+
+    A document that names no programme at all becomes a programme titled as the document, so it is
+    still answerable and never silently merged into another programme.
+    """
+    first = docs[0]
+    body = "\n".join(d.text for d in docs)
+    info = resolve_info(first.declared, first.title, first.first_heading, body, known)
+    return info or ProgrammeInfo(id=first.title, official_name=first.title)
 
 
 def _with_tokens(record: NodeRecord) -> NodeRecord:

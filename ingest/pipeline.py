@@ -11,11 +11,11 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.programmes import Programme, load_programmes
+from assistant.programmes import Programme, ProgrammeInfo
 from assistant.retrieval.errors import StoreError
 from assistant.retrieval.store import (
     FORMAT_VERSION,
@@ -30,7 +30,8 @@ from assistant.settings import Settings
 from assistant.tokenizer import TOKENIZER_VERSION
 from ingest.errors import LoadError
 from ingest.files import Skipped, SourceFile, discover, file_sha256
-from ingest.nodes import file_nodes
+from ingest.loaders import Document, load_file
+from ingest.nodes import document_nodes, programme_of
 from ingest.store_writer import (
     ingest_lock,
     new_generation_dir,
@@ -41,6 +42,8 @@ from ingest.store_writer import (
 )
 
 EMBED_BATCH = 32
+# Bump when loading, programme resolution or chunking changes: every file is then read again.
+READER_VERSION = "3"
 
 Embed = Callable[[list[str]], list[list[float]]]
 
@@ -58,6 +61,8 @@ class IngestReport:
     embedded: int = 0  # chunks embedded this run
     skipped: list[Skipped] = field(default_factory=list)
     rebuild_reason: str | None = None
+    programmes: list[Programme] = field(default_factory=list)  # the catalogue after the run
+    rules_problems: list[str] = field(default_factory=list)  # rules files that are not usable, and why
     switched: bool = False  # a new generation became current
     seconds: float = 0.0
 
@@ -79,12 +84,31 @@ def run_ingest(
     report = IngestReport(store_dir=store_dir)
     with ingest_lock(store_dir):
         _run(list(paths) or [Path(settings.corpus_dir)], settings, embed, show_progress, report)
+        _describe_catalogue(report)
         if report.ok and embed is None:
             from assistant.components import prepare_query_encoder
 
             prepare_query_encoder(settings)  # lets one-shot questions skip importing torch
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _describe_catalogue(report: IngestReport) -> None:
+    """The programmes the store now holds, and which of their rules files the calculator cannot use."""
+    from assistant.calculator import rules_problem
+
+    generation = current_generation(report.store_dir)
+    if generation is None:
+        return
+    try:
+        catalogue = read_manifest(generation).catalogue()
+    except StoreError:
+        return
+    report.programmes = sorted(catalogue.values(), key=lambda p: p.official_name)
+    for programme in report.programmes:
+        problem = rules_problem(programme)
+        if problem:
+            report.rules_problems.append(problem)
 
 
 def _previous(store_dir: Path, settings: Settings) -> tuple[Path | None, Manifest | None, str | None]:
@@ -102,6 +126,7 @@ def _previous(store_dir: Path, settings: Settings) -> tuple[Path | None, Manifes
         "embed_document_prefix": (settings.embed_document_prefix, "文書用プレフィックス"),
         "tokenizer_version": (TOKENIZER_VERSION, "トークナイザ"),
         "chunk_size": (settings.chunk_size, "チャンクサイズ"),
+        "reader_version": (READER_VERSION, "文書の読み取り方"),
     }
     for attribute, (value, label) in expected.items():
         if getattr(manifest, attribute) != value:
@@ -133,7 +158,7 @@ def _run(
         report.chunks = sum(len(e.node_ids) for e in old.values())
         return  # nothing changed: no generation, no model, no Chroma
 
-    known = load_programmes(Path(settings.corpus_dir))
+    known = [ProgrammeInfo.from_dict(e.info) for p, e in old.items() if Path(p) in unchanged and e.info]
     new_entries, new_nodes = _read_files(to_read, hashes, settings.chunk_size, known, show_progress, report)
     files: dict[str, FileEntry] = {str(p): old[str(p)] for p in unchanged}
     files.update(new_entries)
@@ -163,6 +188,7 @@ def _run(
         tokenizer_version=TOKENIZER_VERSION,
         chunk_size=settings.chunk_size,
         files=files,
+        reader_version=READER_VERSION,
     )
     base = previous_gen if reusable is not None else None
     _write_generation(report.store_dir, previous_gen, base, drop_ids, fresh, embeddings, nodes, new_manifest)
@@ -248,30 +274,42 @@ def _read_files(
     to_read: list[SourceFile],
     hashes: dict[Path, str],
     chunk_size: int,
-    known: Mapping[str, Programme],
+    known: list[ProgrammeInfo],
     show_progress: bool,
     report: IngestReport,
 ) -> tuple[dict[str, FileEntry], list[NodeRecord]]:
-    """Load, chunk and tokenise new or changed files; unreadable ones go to report.skipped."""
+    """Load, assign a programme, chunk and tokenise new or changed files; unreadable ones go to report.skipped.
+
+    All files are loaded before any programme is inferred, so an article without front matter joins a
+    programme declared by a file that sorts after it.
+    """
     from tqdm import tqdm
 
-    entries: dict[str, FileEntry] = {}
-    nodes: list[NodeRecord] = []
+    loaded: list[tuple[SourceFile, list[Document]]] = []
     bar = tqdm(to_read, desc="読み込み", unit="件", disable=not _show(show_progress) or len(to_read) < 3, leave=False)
     for source_file in bar:
         try:
-            records = file_nodes(source_file.path, source_file.source, chunk_size, known)
+            loaded.append((source_file, load_file(source_file.path, source_file.source)))
         except LoadError as exc:
             report.skipped.append(Skipped(source_file.path, str(exc)))
-            continue
+    known = known + [d[0].declared for _, d in loaded if d[0].declared is not None]
+    entries: dict[str, FileEntry] = {}
+    nodes: list[NodeRecord] = []
+    for source_file, docs in loaded:
+        info = programme_of(docs, known)
+        if info not in known:
+            known.append(info)  # the next article about the same programme joins this one
+        records = document_nodes(docs, info.id, chunk_size)
         if not records:
             report.skipped.append(Skipped(source_file.path, "取り込める本文がありませんでした"))
             continue
         entries[str(source_file.path)] = FileEntry(
             source=source_file.source,
             sha256=hashes[source_file.path],
-            programme=records[0].programme,
+            programme=info.id,
             node_ids=[r.id for r in records],
+            title=docs[0].title,
+            info=info.to_dict(),
         )
         nodes.extend(records)
     return entries, nodes

@@ -14,7 +14,7 @@ from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
 
-CONTRACT_KEYS = {"answer", "found", "programme", "calculation", "sources", "follow_up"}
+CONTRACT_KEYS = {"answer", "found", "programme", "calculation", "sources", "follow_up", "programme_name"}
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -33,7 +33,8 @@ def test_ask_json_prints_one_contract_object(built_store: Settings) -> None:
     answer = json.loads(lines[0])
     assert set(answer) == CONTRACT_KEYS
     assert answer["calculation"]["amount"] == 20_000_000
-    assert answer["answer"].startswith("補助額は2,000万円")
+    assert answer["answer"].startswith("【中小企業新事業進出補助金】補助額は2,000万円")
+    assert answer["programme_name"] == "中小企業新事業進出補助金"
     assert {"doc", "section", "text", "score"} == set(answer["sources"][0])
 
 

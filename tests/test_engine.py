@@ -185,5 +185,22 @@ def test_decimal_figures_are_quoted_whole() -> None:
 def test_a_question_about_one_table_row_is_answered_with_that_row(engine: Engine) -> None:
     answer = ask(engine, "事業再構築補助金の第5回の採択数は?")
     assert answer.found
-    assert first_line(answer) == "公募回: 第5回、採択発表日: 2022年6月9日、採択事業者数: 9,707者。"
+    assert first_line(answer) == "【中小企業新事業進出補助金】公募回: 第5回、採択発表日: 2022年6月9日、採択事業者数: 9,707者。"
     assert answer.sources[0].text == "| 第5回 | 2022年6月9日 | 9,707者 |"  # cited verbatim
+
+
+@pytest.mark.parametrize(
+    "question,programme",
+    [
+        ("大幅賃上げ特例の要件は?", "shinjigyo"),
+        ("事業場内最低賃金の要件は?", "shinjigyo"),
+        ("連携体の要件は?", "export_ecosystem"),
+        ("コア事業者になれるのは?", "export_ecosystem"),
+        ("ジェトロの補助金って1社だけで申し込める?", "export_ecosystem"),
+        ("事業再構築補助金との違いは?", "shinjigyo"),  # the store describes the predecessor: not refused
+    ],
+)
+def test_a_programme_named_by_topic_only_is_found_by_retrieval(engine: Engine, question: str,
+                                                              programme: str) -> None:
+    answer = ask(engine, question)
+    assert answer.found and answer.programme == programme, answer.answer

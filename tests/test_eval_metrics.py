@@ -38,7 +38,7 @@ def qa() -> list[QAItem]:
 def test_qa_set_is_large_and_covers_every_kind(qa):
     kinds = Counter(item.kind for item in qa)
     assert len(qa) >= 150
-    assert set(kinds) == set(KINDS)
+    assert set(kinds) == set(KINDS) - {"unseen_programme"}  # that kind lives in the frozen eval/unseen.jsonl
     assert kinds["out_of_scope"] >= 10 and kinds["dialog"] >= 10
 
 

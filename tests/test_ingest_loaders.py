@@ -27,17 +27,17 @@ def test_japanese_encodings_decode_and_keep_front_matter(tmp_path: Path, encodin
     path.parent.mkdir()
     path.write_bytes(prefix + text.encode(encoding))
     [doc] = load_file(path, "demo/guide.md")
-    assert doc.programme == "demo" and doc.title == "デモ補助金の要領"
+    assert doc.declared is not None and doc.declared.id == "demo" and doc.title == "デモ補助金の要領"
     assert "補助上限額は1,500万円です。" in doc.text
     assert not doc.text.startswith("---")
 
 
-def test_shift_jis_text_file_without_front_matter_takes_folder_and_heading(tmp_path: Path) -> None:
+def test_shift_jis_text_file_without_front_matter_takes_its_heading(tmp_path: Path) -> None:
     path = tmp_path / "shinjigyo" / "memo.txt"
     path.parent.mkdir()
     path.write_bytes("# 口頭審査の概要\n口頭審査はオンラインで行われます。\n".encode("shift_jis"))
     [doc] = load_file(path, "shinjigyo/memo.txt")
-    assert doc.programme == "shinjigyo"
+    assert doc.declared is None  # its programme is resolved at ingest, never from the folder name
     assert doc.title == "口頭審査の概要"
     assert "オンライン" in doc.text
 
@@ -82,7 +82,7 @@ def test_pdf_pages_keep_their_numbers(tmp_path: Path) -> None:
     docs = load_file(path, "demo/yoryo.pdf")
     assert [d.page for d in docs] == [1, 2]
     assert "1,500万円" in docs[0].text and "口頭審査" in docs[1].text
-    assert all(d.programme == "demo" for d in docs)
+    assert all(d.declared is None for d in docs)
 
 
 @pytest.mark.parametrize(

@@ -272,8 +272,8 @@ def test_pdf_and_html_pages_reach_the_store_with_page_numbers(settings: Settings
 
 
 def test_an_article_without_front_matter_joins_the_programme_it_names(tmp_path: Path) -> None:
-    """Articles not written for us: the programme named most in the text, else the folder name."""
-    from assistant.programmes import load_programmes
+    """Articles not written for us: the programme they name (matched to a known one), else their title."""
+    from assistant.programmes import ProgrammeInfo, folder_catalogue
     from ingest.nodes import file_nodes
 
     folder = tmp_path / "articles"
@@ -283,6 +283,9 @@ def test_an_article_without_front_matter_joins_the_programme_it_names(tmp_path: 
                      encoding="utf-8")
     other = folder / "other.txt"
     other.write_text("どの制度にも触れない一般的な記事です。", encoding="utf-8")
-    known = load_programmes(Settings().corpus_dir)
+    known = [ProgrammeInfo(p.id, p.official_name, p.aliases, declared=True)
+             for p in folder_catalogue(Settings().corpus_dir).values()]
     assert {n.programme for n in file_nodes(named, "articles/kiji.txt", 250, known)} == {"shinjigyo"}
-    assert {n.programme for n in file_nodes(other, "articles/other.txt", 250, known)} == {"articles"}
+    # Names no programme: a programme of its own, titled as the document, never the folder's name.
+    assert {n.programme for n in file_nodes(other, "articles/other.txt", 250, known)} == {
+        "どの制度にも触れない一般的な記事です。"}

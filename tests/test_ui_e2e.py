@@ -26,7 +26,7 @@ from ui_helpers import (
 )
 
 from assistant.engine import RESET_REPLY
-from assistant.programmes import load_programmes
+from assistant.programmes import folder_catalogue
 from assistant.settings import Settings
 from assistant.ui_render import as_of_text
 
@@ -83,7 +83,7 @@ def test_welcome_page_is_japanese_with_programmes_starters_and_disclaimer(
         assert any(topic in label for label in labels), (topic, labels)
 
     welcome = chat.page.locator("#welcome-screen").inner_text()
-    programmes = load_programmes(built_store.corpus_dir)
+    programmes = folder_catalogue(built_store.corpus_dir)
     assert len(programmes) == 2
     for programme in programmes.values():
         assert programme.official_name in welcome
@@ -190,7 +190,7 @@ def test_ten_thousand_character_message_gets_a_japanese_reply(open_page: OpenPag
 
 def test_settings_pin_the_programme_and_hide_the_trace(open_page: OpenPage, built_store: Settings) -> None:
     chat = open_page()
-    export = load_programmes(built_store.corpus_dir)["export_ecosystem"]
+    export = folder_catalogue(built_store.corpus_dir)["export_ecosystem"]
     chat.page.locator("#chat-settings-open-modal").click()
     chat.page.locator("#programme").click()
     chat.page.get_by_role("option", name=export.official_name).click()

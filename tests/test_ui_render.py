@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 
 from assistant import compose
 from assistant.calculator import calculate
-from assistant.programmes import load_programmes
+from assistant.programmes import folder_catalogue
 from assistant.settings import PROJECT_ROOT
 from assistant.types import Answer, Passage, Source
 from assistant.ui_render import (
@@ -254,7 +254,7 @@ def test_trace_names_the_inputs_still_missing() -> None:
 # --- welcome page, starters, settings, config ----------------------------------------------------
 
 def test_welcome_text_lists_each_programme_with_its_as_of_date_and_the_disclaimer() -> None:
-    programmes = load_programmes(CORPUS)
+    programmes = folder_catalogue(CORPUS)
     _, seen = render(welcome_markdown(programmes))
     assert APP_NAME in seen
     for programme in programmes.values():
@@ -264,7 +264,7 @@ def test_welcome_text_lists_each_programme_with_its_as_of_date_and_the_disclaime
 
 def test_the_guide_page_names_the_programmes_and_dates_the_corpus_has() -> None:
     guide = (PROJECT_ROOT / "chainlit_ja.md").read_text(encoding="utf-8")
-    for programme in load_programmes(CORPUS).values():
+    for programme in folder_catalogue(CORPUS).values():
         assert f"| {programme.official_name} | {as_of_text(programme)} |" in guide
     for _, question in STARTERS:
         assert question in guide  # the guide's examples are the starters, which the tests ask
@@ -278,7 +278,7 @@ def test_starters_cover_amount_consortium_sme_and_deadline() -> None:
 
 
 def test_programme_setting_offers_auto_then_each_programme() -> None:
-    programmes = load_programmes(CORPUS)
+    programmes = folder_catalogue(CORPUS)
     items = programme_items(programmes)
     assert list(items.values()) == [AUTO, *programmes]
     assert list(items)[1:] == [p.official_name for p in programmes.values()]
@@ -296,7 +296,7 @@ def test_programme_setting_offers_auto_then_each_programme() -> None:
     ],
 )
 def test_chosen_programme(settings: dict[str, Any] | None, expected: str | None) -> None:
-    assert chosen_programme(settings, load_programmes(CORPUS)) == expected
+    assert chosen_programme(settings, folder_catalogue(CORPUS)) == expected
 
 
 def test_chainlit_config_forces_japanese_and_never_renders_html() -> None:

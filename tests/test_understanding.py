@@ -84,7 +84,8 @@ INTENT_CASES = [
     ("大学はコア事業者になれますか?", "fact"),
     ("予算っていくら?", "fact"),  # いくら about a budget is not the subsidy amount
     ("中小企業の定義を教えてください", "fact"),  # asks for the rule, not about one company
-    ("単独で申請できますか?新事業進出補助金です", "fact"),  # no consortium in this programme
+    # A consortium question; the engine answers it from passages where the programme has no such rule.
+    ("単独で申請できますか?新事業進出補助金です", "consortium_check"),
     ("クラウドサービスの利用料は補助対象になりますか?", "fact"),  # eligibility of an expense
 ]
 
@@ -368,20 +369,17 @@ def test_boolean_slots_left_out_when_not_stated(
         ("中小企業新事業進出補助金の補助率は?", "shinjigyo"),
         ("新事業進出補助金の締切は?", "shinjigyo"),
         ("ポスト事業再構築補助金って何?", "shinjigyo"),
-        ("事業再構築補助金との違いは?", "shinjigyo"),  # the predecessor is described in our corpus
         ("新時業進出補助金の予算は?", "shinjigyo"),  # one typo in the name
-        ("大幅賃上げ特例を使うと?", "shinjigyo"),
-        ("事業場内最低賃金の要件は?", "shinjigyo"),
-        ("新市場に進出する計画です", "shinjigyo"),
+        ("新事業進出の方でお願いします", "shinjigyo"),
         ("中堅・中小企業輸出支援エコシステム形成事業費補助金の締切は?", "export_ecosystem"),
         ("エコシステム補助金って最大いくら?", "export_ecosystem"),
-        ("輸出支援のやつ、締め切りいつ?", "export_ecosystem"),
-        ("連携体の要件は?", "export_ecosystem"),
-        ("コア事業者になれるのは?", "export_ecosystem"),
-        ("ジェトロの補助金", "export_ecosystem"),
-        ("JETROが実施する事業", "export_ecosystem"),
+        ("輸出支援のやつ、締め切りいつ?", "export_ecosystem"),  # a word of its name alone
+        ("輸出の方で", "export_ecosystem"),
+        # Topic words name no programme here: the engine finds it by retrieval (tests/test_engine.py).
+        ("連携体の要件は?", None),
+        ("大幅賃上げ特例を使うと?", None),
+        ("事業再構築補助金との違いは?", None),  # another subsidy's name: the engine asks the store
         ("従業員30人で4,000万円投資したら?", None),  # nothing names a programme
-        ("輸出で新事業", None),  # one topic word each: undecided
     ],
 )
 def test_programme(text: str, programme: str | None, programmes: dict[str, Programme]) -> None:
@@ -408,7 +406,7 @@ def test_other_programme(text: str, other: str, programmes: dict[str, Programme]
 
 @pytest.mark.parametrize(
     "text",
-    ["事業再構築補助金との違いは?", "この補助金の締切は?", "本補助金の補助率は?", "輸出の補助金について", "補助金額は?"],
+    ["この補助金の締切は?", "本補助金の補助率は?", "輸出の補助金について", "補助金額は?", "目標を達成できなかったら補助金は?"],
 )
 def test_not_other_programme(text: str, programmes: dict[str, Programme]) -> None:
     assert ask(text, programmes).other_programme is None

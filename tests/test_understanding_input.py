@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.programmes import load_programmes
+from assistant.programmes import folder_catalogue
 from assistant.settings import get_settings
 from assistant.understanding import MAX_CHARS, Understanding, sanitize, understand
 
@@ -89,7 +89,7 @@ def test_injection_is_plain_text(text: str) -> None:
 @pytest.fixture(scope="module")
 def corpus_programmes() -> dict:
     corpus: Path = get_settings().corpus_dir
-    programmes = load_programmes(corpus)
+    programmes = folder_catalogue(corpus)
     if not {"shinjigyo", "export_ecosystem"} <= set(programmes):
         pytest.skip("corpus not present")
     return programmes

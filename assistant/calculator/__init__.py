@@ -4,6 +4,7 @@
     calculate("shinjigyo", "amount", {"employees": 30, "investment": 40_000_000}).to_dict()
 """
 
+from assistant.calculator.capability import calculator_for, rules_problem, uses_slots
 from assistant.calculator.engine import calculate
 from assistant.calculator.loader import RulesError, load_rules
 from assistant.calculator.money import format_yen
@@ -13,5 +14,6 @@ from assistant.calculator.slots import INDUSTRIES, MEMBER_TYPES
 
 __all__ = [
     "INDUSTRIES", "INTENTS", "MEMBER_TYPES", "PROGRAMMES", "Citation", "CitedValue", "Result",
-    "RulesError", "TraceStep", "calculate", "format_yen", "load_rules",
+    "RulesError", "TraceStep", "calculate", "calculator_for", "format_yen", "load_rules", "rules_problem",
+    "uses_slots",
 ]

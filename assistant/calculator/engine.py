@@ -37,12 +37,12 @@ def calculate(
     slots: dict[str, Any] | None,
     today: date | None = None,
     corpus_dir: Path | None = None,
+    rules_file: Path | None = None,
 ) -> Result:
     """Run one intent's rules for a programme with the user's slots; see Result for the fields."""
     spec = PROGRAMMES.get(programme)
     if spec is None:
-        known = "、".join(PROGRAMMES)
-        return _not_handled(programme, intent, f"制度「{programme}」の計算ルールはありません(対応: {known})。")
+        return _not_handled(programme, intent, "この制度には計算ルールがありません。")
     if intent not in INTENTS:
         return _not_handled(programme, intent, f"「{intent}」という計算はできません。")
     if intent in spec.not_applicable:
@@ -54,7 +54,7 @@ def calculate(
         text = "\n".join([conclusion, *(item["message"] for item in invalid)])
         return Result(programme=programme, intent=intent, invalid_inputs=invalid, conclusion=conclusion,
                       explanation=text)
-    rules = load_rules(programme, corpus_dir)
+    rules = load_rules(rules_file or programme, corpus_dir)
     outcome = handler(rules, clean, _today(today))
     result = Result(
         programme=programme,

@@ -28,16 +28,14 @@ def bm25_search(
 ) -> list[tuple[int, float]]:
     """(row, score) of the best rows with a positive score, best first, within the programme if given."""
     tokens = query_tokens(query)
-    if not tokens or not snapshot.nodes:
+    stats = snapshot.statistics(programme)
+    if not tokens or not stats.rows:
         return []
-    scores = np.asarray(snapshot.bm25.get_scores(tokens), dtype=float)
-    if programme is not None:
-        mask = np.fromiter((n.programme == programme for n in snapshot.nodes), dtype=bool, count=len(scores))
-        scores = np.where(mask, scores, 0.0)
+    scores = np.asarray(stats.bm25.get_scores(tokens), dtype=float)
     k = min(top_k, len(scores))
     best = np.argpartition(-scores, k - 1)[:k]
     ranked = sorted(best, key=lambda i: (-scores[i], i))
-    return [(int(i), float(scores[i])) for i in ranked if scores[i] > 0]
+    return [(stats.rows[int(i)], float(scores[i])) for i in ranked if scores[i] > 0]
 
 
 class BM25Retriever(BaseRetriever):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,12 @@ from assistant.retrieval.nodes import to_node_with_score
 from assistant.retrieval.snapshot import StoreSnapshot
 from assistant.retrieval.store import current_generation
 from assistant.settings import Settings
-from assistant.tokenizer import content_tokens, tokenize
+from assistant.tokenizer import attribute_words, content_tokens, tokenize
 from assistant.types import Passage
 
 MODES = ("hybrid", "bm25", "dense")
+# How far apart the two parts of an attribute word may stand in a passage (採択…事業者…数).
+ATTRIBUTE_GAP = r"[^\n。、|]{0,4}"
 # Each list contributes this many candidates per passage asked for, so fusion can promote a passage
 # that one retriever ranks low.
 CANDIDATES_PER_RESULT = 4
@@ -108,7 +111,7 @@ class HybridRetriever(BaseRetriever):
 
     # --- confidence --------------------------------------------------------------------------
 
-    def coverage(self, query: str, passages: list[Passage]) -> float:
+    def coverage(self, query: str, passages: list[Passage], programme: str | None = None) -> float:
         """How much of the question the passages speak to, in [0, 1].
 
         The IDF-weighted share of the question's topic words (nouns; numbers, which are the user's own
@@ -126,7 +129,13 @@ class HybridRetriever(BaseRetriever):
                 present.update(snapshot.nodes[row].tokens)
             else:
                 present.update(tokenize(f"{passage.section}\n{passage.text}"))
-        weights = {t: snapshot.idf(t) for t in tokens}
+        texts = "\n".join(f"{p.section}\n{p.text}" for p in passages)
+        for word, parts in attribute_words(query):
+            head, suffix = word[:-1], word[-1]
+            # 採択率 is not answered by 採択 here and 率 there; 採択事業者数 does answer 採択数.
+            if not re.search(re.escape(head) + ATTRIBUTE_GAP + re.escape(suffix), texts):
+                present.difference_update(parts)
+        weights = {t: snapshot.idf(t, programme) for t in tokens}
         total = sum(weights.values())
         found = sum(w for t, w in weights.items() if t in present)
         return found / total if total > 0 else 0.0

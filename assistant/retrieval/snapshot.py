@@ -32,11 +32,10 @@ class StoreSnapshot:
         self.nodes = nodes
         self.bm25 = bm25
         self.index_of = {node.id: i for i, node in enumerate(nodes)}
+        self.catalogue = manifest.catalogue()
         self.programmes = sorted({n.programme for n in nodes})
-        df: Counter[str] = Counter()
-        for node in nodes:
-            df.update(set(node.tokens))
-        self._df = df
+        self._whole = _Statistics(range(len(nodes)), nodes, bm25)
+        self._by_programme: dict[str, _Statistics] = {}
         self._chroma: tuple[Any, Any] | None = None
         self._lock = threading.Lock()
 
@@ -53,11 +52,24 @@ class StoreSnapshot:
         bm25 = _load_bm25(generation, store_dir, len(nodes))
         return cls(store_dir, generation, manifest, nodes, bm25)
 
-    def idf(self, token: str) -> float:
-        """BM25's IDF; a token unknown to the corpus gets the largest possible value."""
-        n = len(self.nodes)
-        df = self._df.get(token, 0)
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+    def statistics(self, programme: str | None = None) -> _Statistics:
+        """BM25 index and document frequencies of one programme's chunks (of all chunks for None).
+
+        Per programme so that ingesting another programme never changes this one's scores, sentence
+        choice or coverage: its answers depend on its own documents only. Built on first use.
+        """
+        if programme is None:
+            return self._whole
+        with self._lock:
+            stats = self._by_programme.get(programme)
+            if stats is None:
+                rows = [i for i, n in enumerate(self.nodes) if n.programme == programme]
+                stats = self._by_programme[programme] = _Statistics(rows, self.nodes, None)
+            return stats
+
+    def idf(self, token: str, programme: str | None = None) -> float:
+        """BM25's IDF within a programme (or the whole store); an unknown token gets the largest value."""
+        return self.statistics(programme).idf(token)
 
     def collection(self) -> Any:
         """The Chroma collection, opened on first dense search and checked against the node records."""
@@ -79,6 +91,35 @@ class StoreSnapshot:
             if self._chroma is not None:
                 self._chroma[0].close()
                 self._chroma = None
+
+
+class _Statistics:
+    """BM25 over some rows of the store, with their document frequencies; rows map back to store rows."""
+
+    def __init__(self, rows: Any, nodes: list[NodeRecord], bm25: Any):
+        self.rows = list(rows)
+        df: Counter[str] = Counter()
+        for row in self.rows:
+            df.update(set(nodes[row].tokens))
+        self._df = df
+        self._bm25 = bm25
+        self._nodes = nodes
+
+    @property
+    def bm25(self) -> Any:
+        if self._bm25 is None:
+            import bm25s
+
+            index = bm25s.BM25()
+            if self.rows:
+                index.index([list(self._nodes[r].tokens) or [""] for r in self.rows], show_progress=False)
+            self._bm25 = index
+        return self._bm25
+
+    def idf(self, token: str) -> float:
+        n = len(self.rows)
+        df = self._df.get(token, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
 def _load_bm25(generation: Path, store_dir: Path, expected_docs: int) -> Any:

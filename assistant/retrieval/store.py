@@ -19,10 +19,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.programmes import Programme, ProgrammeInfo, build_catalogue
 from assistant.retrieval.errors import StoreError
 from assistant.types import Passage
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT_LINK = "current"
 GENERATION_PREFIX = "gen-"
 MANIFEST_FILE = "manifest.json"
@@ -85,6 +86,9 @@ class FileEntry:
     sha256: str
     programme: str
     node_ids: list[str]
+    title: str = ""
+    # What the file says of its programme (assistant.programmes.ProgrammeInfo as a dict): the catalogue.
+    info: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -95,11 +99,21 @@ class Manifest:
     tokenizer_version: str
     chunk_size: int
     files: dict[str, FileEntry] = field(default_factory=dict)  # keyed by absolute file path
+    # How files were read and chunked (ingest.READER_VERSION): a new reading re-reads every file.
+    reader_version: str = ""
     # sha256 of nodes.jsonl and the BM25 files: lets ingest notice a damaged store without loading it
     artifacts: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    def catalogue(self) -> dict[str, Programme]:
+        """The programmes of the store, merged from what each of its files says."""
+        return build_catalogue(
+            (ProgrammeInfo.from_dict(e.info) if e.info else ProgrammeInfo(id=e.programme, official_name=e.programme),
+             Path(key).parent, e.title)
+            for key, e in self.files.items()
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:

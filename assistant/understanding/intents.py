@@ -20,7 +20,6 @@ from assistant.understanding.lexicon import (
     FOLLOW_UP_FILLERS,
     INTENT_CUES,
     INTENT_PRIORITY,
-    PROGRAMME_TOPIC_WORDS,
     QUESTION_CUES,
     RESET_CUES,
 )
@@ -45,9 +44,7 @@ _FILLER_RE = re.compile(
 )
 # What is left of a programme-only message once names, topic words and follow-up fillers are gone:
 # 「輸出の方でお願いします」 leaves nothing, 「新事業進出補助金の補助率は?」 leaves 補助率 (a question).
-_CHOICE_NOISE_RE = alternation(
-    [*FOLLOW_UP_FILLERS, *(w for words in PROGRAMME_TOPIC_WORDS.values() for w in words), "補助金"]
-)
+_CHOICE_NOISE_RE = alternation([*FOLLOW_UP_FILLERS, "補助金", "助成金"])
 _CHOICE_PUNCT_RE = re.compile(r"[\s。、,.!?!?・ー〜~■()「」]")
 
 
@@ -91,9 +88,9 @@ def _has_any(slots: Mapping[str, Any], names: tuple[str, ...]) -> bool:
     return any(name in slots for name in names)
 
 
-def _from_eligibility(slots: Mapping[str, Any], programme: str | None) -> str | None:
+def _from_eligibility(slots: Mapping[str, Any]) -> str | None:
     """「対象になりますか」「申請できますか」: which check the stated facts call for."""
-    if _has_any(slots, _CONSORTIUM_SLOTS) and programme != "shinjigyo":
+    if _has_any(slots, _CONSORTIUM_SLOTS):
         return "consortium_check"
     if _has_any(slots, _COMPANY_SLOTS):
         return "sme_check"
@@ -114,7 +111,7 @@ def final_intent(
     eligibility = contains_any(view, ELIGIBILITY_CUES)
     if intent == "consortium_check":
         has_facts = _has_any(slots, _CONSORTIUM_SLOTS)
-        if programme == "shinjigyo" or not (has_facts or eligibility):
+        if not (has_facts or eligibility):
             intent = "fact"  # 「連携体の要件は?」 is answered from the passages, not calculated
     if intent == "wage_requirement" and cue in _WEAK_WAGE_CUES:
         if _has_any(slots, _WAGE_SLOTS) and not _is_question(text):
@@ -123,7 +120,7 @@ def final_intent(
         return intent
     if eligibility:
         # 「対象になりますか」 is a question even when the facts given call for no calculation.
-        return _from_eligibility(slots, programme) or "fact"
+        return _from_eligibility(slots) or "fact"
     if is_reset(text) and is_reset_only(text):
         return None
     if slots and not _is_question(text):

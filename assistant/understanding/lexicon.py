@@ -6,23 +6,8 @@ term wins over the word inside it (情報処理サービス業 over サービス
 
 from __future__ import annotations
 
-# Topic words that point to one programme when its name is not typed. Names and aliases come from
-# the corpus front matter (assistant.programmes); these are the subject words of each guideline.
-PROGRAMME_TOPIC_WORDS: dict[str, tuple[str, ...]] = {
-    "export_ecosystem": (
-        "輸出", "連携体", "コア事業者", "ジェトロ", "JETRO", "日本貿易振興機構", "エコシステム",
-        "コンソーシアム", "海外展開", "海外販路", "越境EC", "地域商社", "パートナー事業者",
-        # Only this programme's members include universities and needs a majority of core members.
-        "大学", "代表になれ", "過半数", "同一グループ", "親会社と子会社",
-    ),
-    "shinjigyo": (
-        "新事業", "新市場", "高付加価値", "大幅賃上げ特例", "賃上げ特例", "事業場内最低賃金",
-        "給与支給総額", "付加価値額", "事業再構築補助金", "事業再構築", "中小機構", "中小企業基盤整備機構",
-    ),
-}
-
-# Subsidies that are not in our corpus, as users name them → the name we repeat back.
-# 事業再構築補助金 is deliberately absent: it is shinjigyo's predecessor and described in its corpus.
+# Well-known subsidies, as users name them → the name we repeat back. A hint only: a name found in the
+# store's catalogue is answered from the store; one the store never mentions is refused by its name.
 OTHER_PROGRAMMES: dict[str, str] = {
     "IT導入補助金": "IT導入補助金",
     "デジタル化・AI導入補助金": "デジタル化・AI導入補助金",

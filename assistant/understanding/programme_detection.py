@@ -1,25 +1,35 @@
-"""Which programme a message is about: by official name or alias (from the corpus), else by topic words.
+"""Which programme a message names: matched against the store's catalogue, with the usual variants.
 
-Matched names are masked out of the text afterwards, so that the 中小企業 inside
-中小企業新事業進出補助金 or the IT in IT導入補助金 is not read again as a company type or industry.
+Names are matched in a folded view of the message (katakana as hiragana, lower case), first as written
+forms of each programme's names, then any 「…補助金/助成金/助成事業」 the user typed is compared by its core
+(without 令和8年度, 中小企業, 補助金…; one typo allowed). A name that matches nothing in the catalogue is
+reported as `other_programme`: the engine refuses it only when the store has nothing on it.
+
+Matched names are masked out of the text afterwards, so that the 中小企業 inside 中小企業新事業進出補助金
+is not read again as a company type, and retrieval searches the topic rather than the name.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from assistant.names import NAME_SUFFIXES, clean_name, keys_match, name_key, names_in, normalise, variants
 from assistant.programmes import Programme
-from assistant.understanding.lexicon import OTHER_PROGRAMMES, PROGRAMME_TOPIC_WORDS
+from assistant.tokenizer import surface_words
+from assistant.understanding.lexicon import OTHER_PROGRAMMES
 
 MASK_CHAR = "■"
-# A subsidy named by the user that none of our tables knows: a compound word right before
-# 補助金/助成金/給付金 (no particle inside), e.g. 東京都創業助成金.
-_GENERIC_SUBSIDY_RE = re.compile(r"[一-龥ァ-ヶーA-Za-z0-9・&]{2,24}?(?:補助金|助成金|給付金)")
-# Prefixes that make 「…補助金」 a reference, not a name: この補助金, 本補助金, 各補助金.
-_REFERENCE_PREFIXES = ("本", "同", "当", "各", "両", "他", "別", "国", "御", "ご")
+# A word of a programme's name typed alone (「輸出の方で」「持続化の締切」) names it when no other
+# programme's names share the word; shorter words (事業, 支援) are too common to mean anything.
+MIN_NAME_PART = 2
+# Words every subsidy name uses: never a hint on their own.
+_COMMON_NAME_PARTS = frozenset({
+    "補助金", "助成金", "事業", "補助", "助成", "支援", "中小企業", "中堅", "小規模事業者", "事業者", "制度",
+    "事業費", "給付金", "推進", "促進", "企業", "令和", "年度", "中小", "規模", "小規模", "形成", "強化", "導入",
+    "活用", "地域", "向上", "創出", "環境", "対策", "緊急", "特別", "全国", "国", "県", "市", "都", "町", "村",
+})
 
 
 @dataclass(frozen=True)
@@ -29,117 +39,129 @@ class ProgrammeMatch:
     programme: str | None
     other_programme: str | None
     masked_text: str
-    topic_text: str  # our programmes' names (typos included) removed, other subsidies' names kept
-
-
-
-
-def _alternation(words: Iterable[str]) -> re.Pattern[str]:
-    """One regex matching any of the words, longest first so the most specific name wins."""
-    ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in ordered))
+    topic_text: str  # the message without our programmes' names (typos included), other names kept
 
 
 @lru_cache(maxsize=8)
-def _name_table(programmes: tuple[Programme, ...]) -> tuple[dict[str, str], re.Pattern[str]]:
-    """Name → programme id for our programmes, plus one regex over all names."""
-    table = {name: p.id for p in programmes for name in p.names}
-    return table, _alternation(table)
+def _written_forms(programmes: tuple[Programme, ...]) -> tuple[tuple[str, str], ...]:
+    """(folded written form, programme id), longest first so the most specific name wins."""
+    forms = {(form, p.id) for p in programmes for form in variants(p.names)}
+    return tuple(sorted(forms, key=lambda f: (-len(f[0]), f[1])))
 
 
-_OTHER_RE = _alternation(OTHER_PROGRAMMES)
-_TOPIC_TABLE = {word: pid for pid, words in PROGRAMME_TOPIC_WORDS.items() for word in words}
-_TOPIC_RE = _alternation(_TOPIC_TABLE)
+@lru_cache(maxsize=8)
+def _name_parts(programmes: tuple[Programme, ...]) -> dict[str, str]:
+    """Distinctive words of the names → the one programme whose names contain them."""
+    owners: dict[str, set[str]] = {}
+    for p in programmes:
+        for name in p.names:
+            for word in surface_words(clean_name(name)):
+                word = normalise(word).lower()
+                if len(word) >= MIN_NAME_PART and word not in _COMMON_NAME_PARTS:
+                    owners.setdefault(word, set()).add(p.id)
+    return {word: ids.pop() for word, ids in owners.items() if len(ids) == 1}
+
+
+def _fold(text: str) -> str:
+    folded = normalise(text).lower()
+    return folded if len(folded) == len(text) else normalise(text)
 
 
 def _mask(text: str, start: int, end: int) -> str:
     return text[:start] + MASK_CHAR * (end - start) + text[end:]
 
 
+_SUFFIX_FORMS = tuple(sorted((normalise(s) for s in (*NAME_SUFFIXES, "事業")), key=len, reverse=True))
+_PREFIX_FORMS = ("中小企業", "中堅・中小企業")
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """A core name found (新事業進出) covers the 補助金 after it and the 中小企業 before it as typed."""
+    for suffix in _SUFFIX_FORMS:
+        if text.startswith(suffix, end):
+            end += len(suffix)
+            break
+    for prefix in _PREFIX_FORMS:
+        if text[:start].endswith(prefix):
+            start -= len(prefix)
+            break
+    return start, end
+
+
 def _find_own_names(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str], str]:
-    """Ids of our programmes named in text (in order), and the text with those names masked."""
-    table, pattern = _name_table(programmes)
-    found: list[str] = []
-    for match in pattern.finditer(text) if table else ():
-        found.append(table[match.group()])
-        text = _mask(text, match.start(), match.end())
-    return found, text
+    """Ids of catalogue programmes named in text (in order of appearance), and the text with them masked."""
+    folded = _fold(text)
+    hits: list[tuple[int, str]] = []
+    for form, pid in _written_forms(programmes):
+        start = folded.find(form)
+        while start != -1:
+            start, end = _widen(folded, start, start + len(form))
+            hits.append((start, pid))
+            folded = _mask(folded, start, end)
+            text = _mask(text, start, end)
+            start = folded.find(form, end)
+    return [pid for _, pid in sorted(hits)], text
 
 
-def _find_other(
-    text: str, programmes: tuple[Programme, ...]
-) -> tuple[str | None, list[str], str, list[tuple[int, int]]]:
-    """(first subsidy named that is not ours, our programmes named with a typo, text with both masked,
-    the spans of the misspelt names of ours)."""
-    own_ids = {p.id for p in programmes}
-    misspelt: list[str] = []
-    misspelt_spans: list[tuple[int, int]] = []
-    other: str | None = None
-    for match in _OTHER_RE.finditer(text):
-        other = other or OTHER_PROGRAMMES[match.group()]
-        text = _mask(text, match.start(), match.end())
-    for match in _GENERIC_SUBSIDY_RE.finditer(text):
-        name = match.group()
-        if name.startswith(_REFERENCE_PREFIXES) or MASK_CHAR in name:
-            continue
-        if any(_TOPIC_TABLE[word] in own_ids for word in _TOPIC_RE.findall(name)):
-            continue  # 輸出の補助金-like descriptions of our own programmes
-        own = _misspelt_own_name(name, programmes)
-        if own:
-            misspelt.append(own)
-            misspelt_spans.append((match.start(), match.end()))
-        else:
-            other = other or name
-        text = _mask(text, match.start(), match.end())
-    return other, misspelt, text, misspelt_spans
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance; names are short, so the plain dynamic programme is fast enough."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def _misspelt_own_name(candidate: str, programmes: tuple[Programme, ...]) -> str | None:
-    """Our programme when a typed subsidy name is one or two keystrokes off one of its names (新時業進出補助金)."""
-    for programme in programmes:
-        for name in programme.names:
-            limit = 1 if len(name) < 8 else 2
-            if abs(len(name) - len(candidate)) <= limit and _edit_distance(candidate, name) <= limit:
-                return programme.id
+def _match_typed(name: str, programmes: tuple[Programme, ...]) -> str | None:
+    """The catalogue programme a typed name means (variant or one typo off), or None."""
+    key = name_key(name)
+    for p in programmes:
+        if any(keys_match(key, name_key(n)) for n in p.names):
+            return p.id
     return None
 
 
-def _by_topic(text: str, own_ids: set[str]) -> str | None:
-    """The programme whose topic words occur most; None on a tie or when none occur."""
-    counts: dict[str, int] = {}
-    for word in _TOPIC_RE.findall(text):
-        pid = _TOPIC_TABLE[word]
-        if pid in own_ids:
-            counts[pid] = counts.get(pid, 0) + 1
-    if not counts:
-        return None
-    ranked = sorted(counts.items(), key=lambda item: item[1], reverse=True)
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0]
+def _find_typed(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str], str | None, str, str]:
+    """(programmes named by a variant, first name that is none of ours, text with both masked,
+    text with only ours masked)."""
+    own: list[str] = []
+    other: str | None = None
+    masked = topic = text
+    for name, start, end in names_in(text):
+        if MASK_CHAR in name:
+            continue
+        pid = _match_typed(name, programmes)
+        if pid:
+            own.append(pid)
+            topic = _mask(topic, start, end)
+        else:
+            other = other or OTHER_PROGRAMMES.get(name, name)
+        masked = _mask(masked, start, end)
+    for known, canonical in OTHER_PROGRAMMES.items():
+        if known in masked:
+            pid = _match_typed(known, programmes)
+            if pid:
+                own.append(pid)
+                topic = topic.replace(known, MASK_CHAR * len(known))
+            else:
+                other = other or canonical
+            masked = masked.replace(known, MASK_CHAR * len(known))
+    return own, other, masked, topic
+
+
+def _by_name_part(text: str, programmes: tuple[Programme, ...]) -> tuple[str | None, str]:
+    """A programme named by one distinctive word of its name (「輸出の方で」), and the text with it masked."""
+    parts = _name_parts(programmes)
+    folded = _fold(text)
+    found: set[str] = set()
+    for word in sorted(parts, key=len, reverse=True):
+        if len(word) >= MIN_NAME_PART and word in folded:
+            start = folded.find(word)
+            found.add(parts[word])
+            folded = _mask(folded, start, start + len(word))
+            text = _mask(text, start, start + len(word))
+    return (found.pop(), text) if len(found) == 1 else (None, text)
 
 
 def detect_programmes(text: str, programmes: Mapping[str, Programme]) -> ProgrammeMatch:
-    """Programme by name (first named wins), else by topic words; plus any other subsidy named."""
+    """Programme by name (first named wins), by a variant of its name, else by a word of its name."""
     catalogue = tuple(sorted(programmes.values(), key=lambda p: p.id))
-    own_ids = set(programmes)
     named, own_masked = _find_own_names(text, catalogue)
-    other, misspelt, masked, misspelt_spans = _find_other(own_masked, catalogue)
-    named += misspelt
-    programme = named[0] if named else _by_topic(masked, own_ids)
-    topic_text = own_masked
-    for start, end in misspelt_spans:
-        topic_text = _mask(topic_text, start, end)
-    return ProgrammeMatch(programme=programme, other_programme=other, masked_text=masked,
-                          topic_text=topic_text.replace(MASK_CHAR, " "))
+    typed, other, masked, topic_text = _find_typed(own_masked, catalogue)
+    named += typed
+    programme = named[0] if named else None
+    if programme is None and other is None:
+        programme, masked = _by_name_part(masked, catalogue)
+    return ProgrammeMatch(programme=programme, other_programme=other,
+                          masked_text=masked, topic_text=topic_text.replace(MASK_CHAR, " "))

@@ -25,9 +25,9 @@ def _mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-def _extract_slots(text: str, intent: str | None, programme: str | None) -> dict[str, Any]:
+def _extract_slots(text: str, intent: str | None) -> dict[str, Any]:
     """All slots this message states; numbers first, then members, then words (業種 after members)."""
-    consortium_context = contains_any(text, _CONSORTIUM_CUES) or programme == "export_ecosystem"
+    consortium_context = contains_any(text, _CONSORTIUM_CUES)
     slots: dict[str, Any] = extract_number_slots(text, intent)
     members, member_spans = extract_members(text)
     if members:
@@ -45,7 +45,7 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
     match = detect_programmes(clean, programmes)
     masked = match.masked_text
     preliminary, _ = cue_intent(masked)
-    slots = _extract_slots(masked, preliminary, match.programme)
+    slots = _extract_slots(masked, preliminary)
     intent = final_intent(masked, slots, match.programme, supplied_programme=match.programme is not None)
     return Understanding(
         text=clean,
