@@ -70,9 +70,9 @@ def split_sentences(text: str) -> list[str]:
 @lru_cache(maxsize=8192)
 def _token_set(text: str) -> frozenset[str]:
     """Tokens of a passage sentence or heading; passages repeat across questions, so tokenize each once."""
-    from assistant.tokenizer import tokenize
+    from assistant.tokenizer import tokenize, with_synonyms
 
-    return frozenset(tokenize(text))
+    return frozenset(with_synonyms(tokenize(text)))
 
 
 def is_list_like(passage: Passage) -> bool:

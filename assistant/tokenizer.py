@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -175,4 +176,15 @@ def morphemes(text: str) -> list[tuple[str, str, int, int]]:
             for m in _sudachi().tokenize(piece):
                 out.append((m.surface(), m.part_of_speech()[0], offset + m.begin(), offset + m.end()))
         offset += len(piece)
+    return out
+
+
+def with_synonyms(tokens: Iterable[str]) -> set[str]:
+    """The tokens and every word that means the same in guideline language (補助 ↔ 助成, 上限 ↔ 限度)."""
+    from assistant.understanding.lexicon import TERM_SYNONYMS
+
+    out = set(tokens)
+    for group in TERM_SYNONYMS:
+        if out & group:
+            out |= group
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,7 @@ def _load_text(data: bytes, path: Path, source: str) -> Document:
 _PIPE_ROW = re.compile(r"^[^|\n]*\|.*\|\s*$|^[^|\n]+(?:\s\|\s[^|\n]*)+$")
 _RULE_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _HEADING_LIKE_MAX = 30
+_NUMBERED = re.compile(r"^(?:\d{1,2}[.．)]|第\d{1,2}[章節条])\s*\S")
 _SENTENCE_TAIL = tuple("。.!?!?、,:;:;)」』") + ("です", "ます")
 
 
@@ -103,11 +105,17 @@ def _plain_text_structure(body: str) -> str:
             out.append("|" + "|".join(" --- " for _ in range(max(1, stripped.strip("|").count("|") + 1))) + "|")
         elif _PIPE_ROW.match(stripped) and not stripped.startswith("|"):
             out.append("| " + stripped.rstrip("|").strip() + " |")
-        elif _is_heading_like(stripped, lines[i + 1].strip() if i + 1 < len(lines) else "") and i > 0:
+        elif (i > 0 and _ends_block(lines[i - 1].strip())
+              and _is_heading_like(stripped, lines[i + 1].strip() if i + 1 < len(lines) else "")):
             out.append("## " + stripped)
         else:
             out.append(line)
     return "\n".join(out)
+
+
+def _ends_block(previous: str) -> bool:
+    """A heading follows a finished sentence, a blank line, a table or another heading, not a list item."""
+    return not previous or previous.endswith(("。", "!", "?", "!", "?", "です", "ます")) or previous.startswith(("|", "#"))
 
 
 def _is_heading_like(line: str, following: str) -> bool:
@@ -118,8 +126,8 @@ def _is_heading_like(line: str, following: str) -> bool:
         and "|" not in line
         and not line.startswith(("-", "・", "*", "▶", "※", "出典"))
         and re.search(r"[一-龥ぁ-んァ-ヶ]", line) is not None
-        and not re.match(r"[\d(（]", line)
-        and len(following) > len(line)
+        and (_NUMBERED.match(line) is not None or not re.match(r"[\d(（]", line))
+        and (_NUMBERED.match(line) is not None or len(following) > len(line))
         and "|" not in following
     )
 
@@ -220,6 +228,58 @@ def _load_pdf(data: bytes, path: Path, source: str) -> list[Document]:
     except Exception:  # odd metadata must not cost the document its text
         pass
     return [
-        Document(text=_clean(text), title=title, source=source, page=number)
+        Document(text=_plain_text_structure(_join_wrapped(_clean(unicodedata.normalize("NFKC", text)))),
+                 title=unicodedata.normalize("NFKC", title), source=source, page=number)
         for number, text in enumerate(pages, start=1)
     ]
+
+
+# A PDF line as long as this that ends in no punctuation was wrapped by the page, not ended by the writer.
+_WRAPPED_LINE_CHARS = 28
+
+
+def _join_wrapped(text: str) -> str:
+    """Undo the page's line wrapping (「ロボッ」+「ト」); short lines (headings, table rows) stay lines.
+
+    NFKC first: fonts map some kanji to look-alike radicals (⼒ for 力) that search would never match.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        nxt = line.strip()
+        continues = nxt and not _NUMBERED.match(nxt) and (len(nxt) >= _WRAPPED_LINE_CHARS or nxt.endswith("。"))
+        if out and len(out[-1]) >= _WRAPPED_LINE_CHARS and not out[-1].endswith(_SENTENCE_TAIL) and continues:
+            out[-1] += nxt
+        else:
+            out.append(line)
+    return "\n".join(_space_tables(out))
+
+
+def _space_tables(lines: list[str]) -> list[str]:
+    """Runs of lines with the same number of space-separated cells (a PDF's table) as Markdown rows."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        cells = _space_cells(lines[i])
+        j = i + 1
+        while cells and j < len(lines) and len(_space_cells(lines[j])) == len(cells):
+            j += 1
+        if cells and j - i >= 3:
+            rows = [_space_cells(line) for line in lines[i:j]]
+            out.append("| " + " | ".join(rows[0]) + " |")
+            out.append("|" + "|".join(" --- " for _ in rows[0]) + "|")
+            out.extend("| " + " | ".join(r) + " |" for r in rows[1:])
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _space_cells(line: str) -> list[str]:
+    """Cells of a line that reads as a table row (2-6 short cells, no sentence), else []."""
+    cells = line.split()
+    if (_NUMBERED.match(line.strip()) or not 2 <= len(cells) <= 6 or line.rstrip().endswith(("。", "、"))
+            or any(len(c) > 32 for c in cells)):
+        return []
+    return cells

@@ -14,13 +14,14 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from assistant.retrieval.nodes import to_node_with_score
 from assistant.retrieval.snapshot import StoreSnapshot
-from assistant.tokenizer import QUESTION_WORDS, tokenize
+from assistant.tokenizer import QUESTION_WORDS, tokenize, with_synonyms
 
 
 def query_tokens(query: str) -> list[str]:
     """The query's tokens without words of asking: どれくらい would otherwise match どれだけ in a passage."""
-    tokens = tokenize(query)
-    return [t for t in tokens if t not in QUESTION_WORDS] or tokens
+    tokens = [t for t in tokenize(query) if t not in QUESTION_WORDS] or tokenize(query)
+    extra = sorted(with_synonyms(tokens) - set(tokens))
+    return tokens + extra
 
 
 def bm25_search(

@@ -17,7 +17,7 @@ from assistant.retrieval.nodes import to_node_with_score
 from assistant.retrieval.snapshot import StoreSnapshot
 from assistant.retrieval.store import current_generation
 from assistant.settings import Settings
-from assistant.tokenizer import attribute_words, content_tokens, tokenize
+from assistant.tokenizer import attribute_words, content_tokens, tokenize, with_synonyms
 from assistant.types import Passage
 
 MODES = ("hybrid", "bm25", "dense")
@@ -137,5 +137,5 @@ class HybridRetriever(BaseRetriever):
                 present.difference_update(parts)
         weights = {t: snapshot.idf(t, programme) for t in tokens}
         total = sum(weights.values())
-        found = sum(w for t, w in weights.items() if t in present)
+        found = sum(w for t, w in weights.items() if with_synonyms([t]) & present)
         return found / total if total > 0 else 0.0

@@ -169,3 +169,13 @@ NOT_INDUSTRY_WORDS: tuple[str, ...] = ("地域商社", "商社機能")
 RESET_CUES: tuple[str, ...] = (
     "/reset", "最初から", "はじめから", "初めから", "リセット", "やり直", "新しい相談", "別の相談", "会話をクリア",
 )
+
+# Words guidelines use interchangeably for one concept, as Sudachi normalized forms: a 助成金's
+# 助成限度額 is a 補助金's 補助上限額. Retrieval, coverage and sentence choice treat each group as one word.
+TERM_SYNONYMS: tuple[frozenset[str], ...] = (
+    frozenset({"補助", "助成"}),
+    frozenset({"補助金", "助成金"}),
+    frozenset({"上限", "限度"}),
+    frozenset({"上限額", "限度額"}),
+    frozenset({"期限", "締め切り"}),
+)

@@ -104,12 +104,20 @@ def _find_own_names(text: str, programmes: tuple[Programme, ...]) -> tuple[list[
 
 
 def _match_typed(name: str, programmes: tuple[Programme, ...]) -> str | None:
-    """The catalogue programme a typed name means (variant or one typo off), or None."""
+    """The catalogue programme a typed name means (variant or one typo off), or None.
+
+    Failing that, a name whose distinctive words all belong to one programme's names means that one
+    (「ひばり野市のDX助成金」 → ひばり野市中小企業DX推進助成金); IT導入補助金 shares no word with any.
+    """
     key = name_key(name)
     for p in programmes:
         if any(keys_match(key, name_key(n)) for n in p.names):
             return p.id
-    return None
+    parts = _name_parts(programmes)
+    words = [normalise(w).lower() for w in surface_words(clean_name(name))]
+    distinctive = {w for w in words if len(w) >= MIN_NAME_PART and w not in _COMMON_NAME_PARTS}
+    owners = {parts.get(w) for w in distinctive}
+    return owners.pop() if len(owners) == 1 and None not in owners else None
 
 
 def _find_typed(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str], str | None, str, str]:
