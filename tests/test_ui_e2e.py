@@ -32,6 +32,8 @@ from assistant.ui_render import as_of_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+# Answers about one programme lead with its name, so a figure is never read as another programme's.
+LEAD = "【中小企業新事業進出補助金】"
 CALCULATION_QUESTION = "従業員30人で4,000万円を投資したら補助額は?"
 OpenPage = Callable[..., ChatPage]
 
@@ -100,7 +102,7 @@ def test_calculation_answer_shows_amount_sources_and_trace(open_page: OpenPage) 
     chat = open_page()
     reply = chat.ask(CALCULATION_QUESTION)
     text = reply.inner_text()
-    assert text.startswith("補助額は2,000万円")
+    assert text.startswith(LEAD + "補助額は2,000万円")
     assert "<" not in text and "\\" not in text  # escaping never shows through
 
     links = reply.locator("a.element-link")
@@ -131,14 +133,14 @@ def test_three_turn_dialog_asks_for_missing_inputs_then_calculates_then_resets(o
     chat = open_page()
     first = chat.ask("新事業進出補助金の補助額はいくらになりますか?").inner_text()
     assert "確認させてください" in first and "常勤従業員数" in first and "投資額" in first
-    assert not first.startswith("補助額は")  # no amount without the inputs
+    assert not first.startswith(LEAD + "補助額は")  # no amount without the inputs
 
     second = chat.ask("従業員は30人です").inner_text()
     assert "投資額" in second and "教えてください" in second
     assert "常勤従業員数を教えて" not in second  # the 30 persons were kept
 
     third = chat.ask("投資額は4,000万円")
-    assert third.inner_text().startswith("補助額は2,000万円")
+    assert third.inner_text().startswith(LEAD + "補助額は2,000万円")
     steps_before = chat.page.locator(TOOL_STEP).count()
     assert steps_before >= 1
 
@@ -159,8 +161,8 @@ def test_two_pages_at_once_keep_separate_dialog_states(open_page: OpenPage, serv
     small.send("投資額は1億円")
     larger.send("投資額は1億円")
     # 1億円 × 1/2 = 5,000万円: capped at 4,000万円 for 21-50 persons, under the 5,500万円 cap for 51-100.
-    assert small.wait_for_reply().inner_text().startswith("補助額は4,000万円")
-    assert larger.wait_for_reply().inner_text().startswith("補助額は5,000万円")
+    assert small.wait_for_reply().inner_text().startswith(LEAD + "補助額は4,000万円")
+    assert larger.wait_for_reply().inner_text().startswith(LEAD + "補助額は5,000万円")
     assert server.log().count("Answer engine created") == 1  # one engine per server, not per session
 
 
@@ -185,7 +187,7 @@ def test_ten_thousand_character_message_gets_a_japanese_reply(open_page: OpenPag
     chat = open_page()
     reply = chat.ask("補助額について教えてください。" + "あ" * 10_000)
     assert "長すぎます" in reply.inner_text()
-    assert chat.ask(CALCULATION_QUESTION).inner_text().startswith("補助額は2,000万円")
+    assert chat.ask(CALCULATION_QUESTION).inner_text().startswith(LEAD + "補助額は2,000万円")
 
 
 def test_settings_pin_the_programme_and_hide_the_trace(open_page: OpenPage, built_store: Settings) -> None:

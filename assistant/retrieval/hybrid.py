@@ -137,5 +137,16 @@ class HybridRetriever(BaseRetriever):
                 present.difference_update(parts)
         weights = {t: snapshot.idf(t, programme) for t in tokens}
         total = sum(weights.values())
-        found = sum(w for t, w in weights.items() if with_synonyms([t]) & present)
+        found = sum(w * _share_present(t, present) for t, w in weights.items())
         return found / total if total > 0 else 0.0
+
+
+def _share_present(token: str, present: set[str]) -> float:
+    """1 when a topic word (or a synonym) is in the passages; for a compound that is not (申請期限), the
+    share of its short parts that are (申請, 期限 ≈ 受付), so a compound is not missed for its spelling."""
+    if with_synonyms([token]) & present:
+        return 1.0
+    parts = tokenize(token)[1:]
+    if not parts:
+        return 0.0
+    return sum(1 for p in parts if with_synonyms([p]) & present) / len(parts)

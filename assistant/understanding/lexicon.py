@@ -177,5 +177,5 @@ TERM_SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"補助金", "助成金"}),
     frozenset({"上限", "限度"}),
     frozenset({"上限額", "限度額"}),
-    frozenset({"期限", "締め切り"}),
+    frozenset({"期限", "締め切り", "受け付け", "受け付ける"}),  # a 申請期限 is stated as the end of the 受付期間
 )

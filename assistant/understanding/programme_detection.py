@@ -11,6 +11,7 @@ is not read again as a company type, and retrieval searches the topic rather tha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -120,6 +121,15 @@ def _match_typed(name: str, programmes: tuple[Programme, ...]) -> str | None:
     return owners.pop() if len(owners) == 1 and None not in owners else None
 
 
+_PLACE_RE = re.compile(r"[一-龥ぁ-んァ-ヶー]{1,6}?[都道府県市区町村](?=の|で|に|は|が|\s|$)")
+
+
+def _places_agree(text: str, programme: Programme) -> bool:
+    """A message that names a place (東京都の…) is not about a programme of another place."""
+    names = "".join(programme.names)
+    return all(place in names for place in _PLACE_RE.findall(text))
+
+
 def _find_typed(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str], str | None, str, str]:
     """(programmes named by a variant, first name that is none of ours, text with both masked,
     text with only ours masked)."""
@@ -130,6 +140,8 @@ def _find_typed(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str]
         if MASK_CHAR in name:
             continue
         pid = _match_typed(name, programmes)
+        if pid and not _places_agree(text, next(p for p in programmes if p.id == pid)):
+            pid = None
         if pid:
             own.append(pid)
             topic = _mask(topic, start, end)
