@@ -55,7 +55,7 @@ class IngestReport:
     updated: int = 0  # new or changed files read this run
     removed: int = 0
     chunks: int = 0  # chunks in the store after the run
-    embedded: int = 0  # chunks embedded this run
+    embedded: int = 0  # chunks embedded this run (new text: the others came from the embedding cache)
     skipped: list[Skipped] = field(default_factory=list)
     rebuild_reason: str | None = None
     switched: bool = False  # a new generation became current
@@ -153,8 +153,8 @@ def _run(
     drop_ids = [node_id for node_id in previous_by_id if node_id not in kept_ids]
     # A chunk that is identical in a changed file keeps its vector; only new or altered chunks are embedded.
     fresh = [n for n in new_nodes if previous_by_id.get(n.id) != n]
-    embeddings = _embed_all(fresh, embed, settings, show_progress)
-    report.embedded, report.chunks = len(fresh), len(nodes)
+    embeddings, report.embedded = _embed_all(fresh, embed, settings, show_progress)
+    report.chunks = len(nodes)
 
     new_manifest = Manifest(
         format_version=FORMAT_VERSION,
@@ -279,10 +279,13 @@ def _read_files(
 
 def _embed_all(
     nodes: list[NodeRecord], embed: Embed | None, settings: Settings, show_progress: bool
-) -> list[list[float]]:
-    """Embeddings of the new chunks, in batches so the progress bar moves."""
+) -> tuple[list[list[float]], int]:
+    """(embeddings of the new chunks, how many were computed now): cached vectors are reused by
+    content hash; the rest are embedded in batches so the progress bar moves."""
     if not nodes:
-        return []
+        return [], 0
+    from assistant.components import embedding_identity
+
     if embed is None:
         from assistant.components import get_embedder
 
@@ -290,11 +293,11 @@ def _embed_all(
         embed = embedder.get_text_embedding_batch
     from tqdm import tqdm
 
-    vectors: list[list[float]] = []
+    from ingest.embed_cache import EmbeddingCache, embed_with_cache
+
     texts = [n.index_text() for n in nodes]
-    with tqdm(total=len(texts), desc="埋め込み", unit="チャンク", disable=not _show(show_progress), leave=False) as bar:
-        for start in range(0, len(texts), EMBED_BATCH):
-            batch = texts[start : start + EMBED_BATCH]
-            vectors.extend(embed(batch))
-            bar.update(len(batch))
-    return vectors
+    with (
+        EmbeddingCache.open(Path(settings.store_dir), embedding_identity(settings)) as cache,
+        tqdm(total=len(set(texts)), desc="埋め込み", unit="チャンク", disable=not _show(show_progress), leave=False) as bar,
+    ):
+        return embed_with_cache(texts, embed, cache, EMBED_BATCH, bar.update)
