@@ -32,6 +32,7 @@ from ingest.errors import LoadError
 from ingest.files import Skipped, SourceFile, discover, file_sha256
 from ingest.nodes import file_nodes
 from ingest.store_writer import (
+    drop_chroma,
     ingest_lock,
     new_generation_dir,
     remove_old_generations,
@@ -165,7 +166,8 @@ def _run(
         files=files,
     )
     base = previous_gen if reusable is not None else None
-    _write_generation(report.store_dir, previous_gen, base, drop_ids, fresh, embeddings, nodes, new_manifest)
+    _write_generation(report.store_dir, previous_gen, base, drop_ids, fresh, embeddings, nodes, new_manifest,
+                      settings.chroma_url)
     report.switched = True
 
 
@@ -204,14 +206,16 @@ def _write_generation(
     embeddings: list[list[float]],
     nodes: list[NodeRecord],
     manifest: Manifest,
+    chroma_url: str = "",
 ) -> None:
     """Build the new generation from base (or from nothing), switch to it, drop older generations."""
     generation = new_generation_dir(store_dir)
     try:
-        write_chroma(generation, base, drop_ids, fresh, embeddings)
+        write_chroma(generation, base, drop_ids, fresh, embeddings, chroma_url)
         write_generation_files(generation, nodes, manifest)
         switch_current(store_dir, generation)
     except BaseException:
+        drop_chroma(generation)
         shutil.rmtree(generation, ignore_errors=True)
         raise
     remove_old_generations(store_dir, keep=[generation] + ([previous_gen] if previous_gen else []))
@@ -228,9 +232,9 @@ def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRec
     Our own files are checked against their hashes in the manifest and Chroma's database must exist;
     loading BM25 or Chroma here would cost the unchanged re-run more than a second.
     """
-    from assistant.retrieval.store import CHROMA_DIR, artifact_hashes
+    from assistant.retrieval.store import artifact_hashes, chroma_present
 
-    if not (generation / CHROMA_DIR / "chroma.sqlite3").is_file():
+    if not chroma_present(generation):
         return None
     try:
         if not manifest.artifacts or artifact_hashes(generation) != manifest.artifacts:

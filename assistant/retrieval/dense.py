@@ -1,7 +1,8 @@
 """Dense search: the query's embedding against the Chroma collection, as a llama-index retriever.
 
-An embedder that cannot run here (engine missing or broken, a hub model offline) gives no dense hits,
-so hybrid search carries on with BM25 alone: the user gets an answer and the log one warning.
+An embedder that cannot run here (engine missing or broken, a hub model offline) or a Chroma server
+that does not answer gives no dense hits, so hybrid search carries on with BM25 alone: the user gets
+an answer and the log one warning.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from assistant.retrieval.nodes import to_node_with_score
 from assistant.retrieval.snapshot import StoreSnapshot
+from assistant.retrieval.store import ChromaUnavailable
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()
@@ -26,7 +28,11 @@ def dense_search(
     """(row, cosine similarity) of the nearest chunks, best first, within the programme if given."""
     if not snapshot.nodes or not query.strip():
         return []
-    collection = snapshot.collection()
+    try:
+        collection = snapshot.collection()
+    except ChromaUnavailable as exc:  # the server is down: BM25 in the shared store still answers
+        _warn_once(str(exc))
+        return []
     vector = _query_vector(embedder, query)
     if vector is None:
         return []
@@ -51,10 +57,14 @@ def _query_vector(embedder: Any, query: str) -> list[float] | None:
     try:
         return list(embedder.get_query_embedding(query))
     except ComponentError as exc:
-        if str(exc) not in _warned:
-            _warned.add(str(exc))
-            log.warning("%s ベクトル検索を使わず、BM25 だけで検索します。", exc)
+        _warn_once(str(exc))
         return None
+
+
+def _warn_once(problem: str) -> None:
+    if problem not in _warned:
+        _warned.add(problem)
+        log.warning("%s ベクトル検索を使わず、BM25 だけで検索します。", problem)
 
 
 class DenseRetriever(BaseRetriever):
