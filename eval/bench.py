@@ -1,8 +1,10 @@
 """`python -m eval.bench [--store DIR] [--runs N]`: speed figures, kept out of the test suite on purpose.
 
 Measures (1) warm answer latency over every turn of the Q&A set (p50/p95; targets 30 ms / 100 ms) and
-(2) the whole-process time of a one-shot `python -m assistant ask --json` (target 5 s), which is
-dominated by importing torch/sentence-transformers for the query embedding.
+(2) the whole-process time of a one-shot `python -m assistant ask --json` (target 5 s).
+
+`--scale N` instead builds a store of about N synthetic guideline chunks (eval/synthetic.py) and
+reports ingest throughput, store size, memory and warm query latency per mode (eval/scale.py).
 """
 
 from __future__ import annotations
@@ -63,7 +65,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
     parser.add_argument("--store", type=Path, help="search store directory (default: settings.store_dir)")
     parser.add_argument("--runs", type=int, default=3, help="one-shot ask runs")
+    parser.add_argument("--scale", type=int, help="build a synthetic store of about N chunks and measure it")
+    parser.add_argument("--vectors", choices=["minilm", "e5", "synthetic"], default="synthetic",
+                        help="--scale: how chunk vectors are made (synthetic: shaped random vectors, e5 queries)")
+    parser.add_argument("--e5-sample", type=int, default=300,
+                        help="--scale: chunks embedded with each model (MiniLM, e5) to measure its rate")
+    parser.add_argument("--workdir", type=Path, help="--scale: where the corpus and store go (default: a temp dir)")
     args = parser.parse_args(argv)
+    if args.scale:
+        from eval.scale import run_scale
+
+        return run_scale(args.scale, args.vectors, args.e5_sample, args.workdir, args.runs)
     warm = warm_latencies(args.store)
     print(f"warm answer: {len(warm)} turns, p50 {percentile(warm, 0.5):.1f} ms, p95 {percentile(warm, 0.95):.1f} ms")
     shots = one_shot_seconds(args.store, args.runs)

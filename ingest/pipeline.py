@@ -33,6 +33,7 @@ from ingest.files import Skipped, SourceFile, discover, file_sha256
 from ingest.loaders import Document, load_file
 from ingest.nodes import document_nodes, programme_of
 from ingest.store_writer import (
+    drop_chroma,
     ingest_lock,
     new_generation_dir,
     remove_old_generations,
@@ -58,7 +59,7 @@ class IngestReport:
     updated: int = 0  # new or changed files read this run
     removed: int = 0
     chunks: int = 0  # chunks in the store after the run
-    embedded: int = 0  # chunks embedded this run
+    embedded: int = 0  # chunks embedded this run (new text: the others came from the embedding cache)
     skipped: list[Skipped] = field(default_factory=list)
     rebuild_reason: str | None = None
     programmes: list[Programme] = field(default_factory=list)  # the catalogue after the run
@@ -178,8 +179,8 @@ def _run(
     drop_ids = [node_id for node_id in previous_by_id if node_id not in kept_ids]
     # A chunk that is identical in a changed file keeps its vector; only new or altered chunks are embedded.
     fresh = [n for n in new_nodes if previous_by_id.get(n.id) != n]
-    embeddings = _embed_all(fresh, embed, settings, show_progress)
-    report.embedded, report.chunks = len(fresh), len(nodes)
+    embeddings, report.embedded = _embed_all(fresh, embed, settings, show_progress)
+    report.chunks = len(nodes)
 
     new_manifest = Manifest(
         format_version=FORMAT_VERSION,
@@ -191,7 +192,8 @@ def _run(
         reader_version=READER_VERSION,
     )
     base = previous_gen if reusable is not None else None
-    _write_generation(report.store_dir, previous_gen, base, drop_ids, fresh, embeddings, nodes, new_manifest)
+    _write_generation(report.store_dir, previous_gen, base, drop_ids, fresh, embeddings, nodes, new_manifest,
+                      settings.chroma_url)
     report.switched = True
 
 
@@ -230,14 +232,16 @@ def _write_generation(
     embeddings: list[list[float]],
     nodes: list[NodeRecord],
     manifest: Manifest,
+    chroma_url: str = "",
 ) -> None:
     """Build the new generation from base (or from nothing), switch to it, drop older generations."""
     generation = new_generation_dir(store_dir)
     try:
-        write_chroma(generation, base, drop_ids, fresh, embeddings)
+        write_chroma(generation, base, drop_ids, fresh, embeddings, chroma_url)
         write_generation_files(generation, nodes, manifest)
         switch_current(store_dir, generation)
     except BaseException:
+        drop_chroma(generation)
         shutil.rmtree(generation, ignore_errors=True)
         raise
     remove_old_generations(store_dir, keep=[generation] + ([previous_gen] if previous_gen else []))
@@ -254,9 +258,9 @@ def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRec
     Our own files are checked against their hashes in the manifest and Chroma's database must exist;
     loading BM25 or Chroma here would cost the unchanged re-run more than a second.
     """
-    from assistant.retrieval.store import CHROMA_DIR, artifact_hashes
+    from assistant.retrieval.store import artifact_hashes, chroma_present
 
-    if not (generation / CHROMA_DIR / "chroma.sqlite3").is_file():
+    if not chroma_present(generation):
         return None
     try:
         if not manifest.artifacts or artifact_hashes(generation) != manifest.artifacts:
@@ -317,10 +321,13 @@ def _read_files(
 
 def _embed_all(
     nodes: list[NodeRecord], embed: Embed | None, settings: Settings, show_progress: bool
-) -> list[list[float]]:
-    """Embeddings of the new chunks, in batches so the progress bar moves."""
+) -> tuple[list[list[float]], int]:
+    """(embeddings of the new chunks, how many were computed now): cached vectors are reused by
+    content hash; the rest are embedded in batches so the progress bar moves."""
     if not nodes:
-        return []
+        return [], 0
+    from assistant.components import embedding_identity
+
     if embed is None:
         from assistant.components import get_embedder
 
@@ -328,11 +335,11 @@ def _embed_all(
         embed = embedder.get_text_embedding_batch
     from tqdm import tqdm
 
-    vectors: list[list[float]] = []
+    from ingest.embed_cache import EmbeddingCache, embed_with_cache
+
     texts = [n.index_text() for n in nodes]
-    with tqdm(total=len(texts), desc="埋め込み", unit="チャンク", disable=not _show(show_progress), leave=False) as bar:
-        for start in range(0, len(texts), EMBED_BATCH):
-            batch = texts[start : start + EMBED_BATCH]
-            vectors.extend(embed(batch))
-            bar.update(len(batch))
-    return vectors
+    with (
+        EmbeddingCache.open(Path(settings.store_dir), embedding_identity(settings)) as cache,
+        tqdm(total=len(set(texts)), desc="埋め込み", unit="チャンク", disable=not _show(show_progress), leave=False) as bar,
+    ):
+        return embed_with_cache(texts, embed, cache, EMBED_BATCH, bar.update)

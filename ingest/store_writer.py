@@ -9,25 +9,34 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
+import logging
 import os
 import shutil
 import time
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from assistant.retrieval.store import (
     BM25_DIR,
     CHROMA_DIR,
+    CHROMA_SERVER_FILE,
     CURRENT_LINK,
     GENERATION_PREFIX,
     MANIFEST_FILE,
     Manifest,
     NodeRecord,
     artifact_hashes,
+    chroma_server,
+    http_client,
     open_chroma,
+    server_collection_name,
     write_nodes,
 )
+
+log = logging.getLogger(__name__)
 
 LOCK_FILE = ".ingest.lock"
 
@@ -57,16 +66,28 @@ def write_chroma(
     drop_ids: Sequence[str],
     new_nodes: Sequence[NodeRecord],
     embeddings: Sequence[Sequence[float]],
+    chroma_url: str = "",
 ) -> None:
-    """Copy the previous collection (if any), drop replaced nodes, upsert the new ones with their vectors."""
-    if previous is not None and (previous / CHROMA_DIR).is_dir():
+    """The previous collection (if any) without the replaced nodes, plus the new ones with their vectors.
+
+    Embedded to embedded copies Chroma's files; anything involving a server (chroma_url, or a previous
+    generation on one) copies the records through the client, into a collection of this generation's own.
+    """
+    if chroma_url:
+        server = {"url": chroma_url, "collection": server_collection_name(generation)}
+        (generation / CHROMA_SERVER_FILE).write_text(json.dumps(server), encoding="utf-8")
+    copy_files = not chroma_url and previous is not None and chroma_server(previous) is None
+    if copy_files and previous is not None and (previous / CHROMA_DIR).is_dir():
         shutil.copytree(previous / CHROMA_DIR, generation / CHROMA_DIR)
     client, collection = open_chroma(generation, create=True)
     try:
         batch = max(1, min(client.get_max_batch_size(), 2000))
         drop = list(drop_ids)
-        for start in range(0, len(drop), batch):
-            collection.delete(ids=drop[start : start + batch])
+        if previous is not None and not copy_files:
+            _copy_records(previous, collection, set(drop), batch)
+        else:
+            for start in range(0, len(drop), batch):
+                collection.delete(ids=drop[start : start + batch])
         for start in range(0, len(new_nodes), batch):
             part = new_nodes[start : start + batch]
             collection.upsert(
@@ -76,7 +97,39 @@ def write_chroma(
                 metadatas=[_chroma_metadata(n) for n in part],
             )
     finally:
-        client.close()
+        getattr(client, "close", lambda: None)()
+
+
+def _copy_records(previous: Path, target: Any, skip: set[str], batch: int) -> None:
+    """Every record of the previous generation's collection except those in skip, vectors included."""
+    client, source = open_chroma(previous)
+    try:
+        offset = 0
+        while True:
+            page = source.get(include=["embeddings", "documents", "metadatas"], limit=batch, offset=offset)
+            if not page["ids"]:
+                return
+            offset += len(page["ids"])
+            keep = [i for i, node_id in enumerate(page["ids"]) if node_id not in skip]
+            if keep:
+                target.upsert(
+                    ids=[page["ids"][i] for i in keep],
+                    embeddings=[page["embeddings"][i] for i in keep],
+                    documents=[page["documents"][i] for i in keep],
+                    metadatas=[page["metadatas"][i] for i in keep],
+                )
+    finally:
+        getattr(client, "close", lambda: None)()
+
+
+def drop_chroma(generation: Path) -> None:
+    """Delete a generation's collection on its Chroma server (embedded ones go with the directory)."""
+    try:
+        server = chroma_server(generation)
+        if server is not None:
+            http_client(server["url"]).delete_collection(server["collection"])
+    except Exception as exc:  # an unreachable server or a collection already gone: a leftover, not a failure
+        log.warning("Chroma collection of %s not deleted: %s", generation.name, exc)
 
 
 def _chroma_metadata(node: NodeRecord) -> dict[str, str | int]:
@@ -123,4 +176,5 @@ def remove_old_generations(store_dir: Path, keep: Sequence[Path]) -> None:
     kept = {Path(os.path.realpath(k)) for k in keep}
     for path in store_dir.glob(GENERATION_PREFIX + "*"):
         if Path(os.path.realpath(path)) not in kept:
+            drop_chroma(path)
             shutil.rmtree(path, ignore_errors=True)

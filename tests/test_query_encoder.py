@@ -9,7 +9,8 @@ import pytest
 
 from assistant import components
 from assistant.query_encoder import QueryEncoder, encoder_dir, export_query_encoder
-from assistant.settings import PACKAGED_MODEL, Settings
+from assistant.settings import E5_MODEL, Settings
+from assistant.settings import MINILM_MODEL as PACKAGED_MODEL
 
 pytestmark = pytest.mark.slow
 
@@ -60,11 +61,19 @@ def test_a_model_without_mean_pooling_is_not_exported(tmp_path: Path) -> None:
     assert export_query_encoder(tmp_path / "store", str(fake), None) is None
 
 
-def test_ingest_prepares_the_fast_path_for_queries(built_store: Settings) -> None:
+def test_ingest_prepares_the_fast_path_for_queries(tmp_path: Path) -> None:
+    from ingest.pipeline import run_ingest
+
+    corpus = tmp_path / "corpus" / "demo"
+    corpus.mkdir(parents=True)
+    (corpus / "a.md").write_text("# デモ補助金\n## 口頭審査\n口頭審査には代表者が出席します。\n", encoding="utf-8")
+    built_store = Settings(store_dir=tmp_path / "store", corpus_dir=tmp_path / "corpus", embed_model=PACKAGED_MODEL)
+    assert run_ingest([], built_store).ok
     embedder = components.get_embedder(built_store)
     encoder = components._query_encoder(built_store.embed_model, built_store.embed_query_prefix,
                                         str(built_store.store_dir))
     assert encoder is not None
     query = "口頭審査は誰が出席しますか"
     slow = components._load_model(built_store.embed_model, built_store.embed_query_prefix, "")
+    assert components._query_encoder(E5_MODEL, "query: ", str(built_store.store_dir)) is None, "e5 needs none"
     assert np.allclose(embedder.get_query_embedding(query), slow.get_query_embedding(query), atol=1e-4)

@@ -1,7 +1,13 @@
-"""Dense search: the query's embedding against the Chroma collection, as a llama-index retriever."""
+"""Dense search: the query's embedding against the Chroma collection, as a llama-index retriever.
+
+An embedder that cannot run here (engine missing or broken, a hub model offline) or a Chroma server
+that does not answer gives no dense hits, so hybrid search carries on with BM25 alone: the user gets
+an answer and the log one warning.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +16,10 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from assistant.retrieval.nodes import to_node_with_score
 from assistant.retrieval.snapshot import StoreSnapshot
+from assistant.retrieval.store import ChromaUnavailable
+
+log = logging.getLogger(__name__)
+_warned: set[str] = set()
 
 
 def dense_search(
@@ -18,8 +28,14 @@ def dense_search(
     """(row, cosine similarity) of the nearest chunks, best first, within the programme if given."""
     if not snapshot.nodes or not query.strip():
         return []
-    collection = snapshot.collection()
-    vector = embedder.get_query_embedding(query)
+    try:
+        collection = snapshot.collection()
+    except ChromaUnavailable as exc:  # the server is down: BM25 in the shared store still answers
+        _warn_once(str(exc))
+        return []
+    vector = _query_vector(embedder, query)
+    if vector is None:
+        return []
     result = collection.query(
         query_embeddings=[vector],
         n_results=min(top_k, len(snapshot.nodes)),
@@ -32,6 +48,23 @@ def dense_search(
         if row is not None:
             hits.append((row, 1.0 - float(distance)))
     return hits
+
+
+def _query_vector(embedder: Any, query: str) -> list[float] | None:
+    """The query's embedding, or None (warned once per message) when the embedder cannot run."""
+    from assistant.components import ComponentError
+
+    try:
+        return list(embedder.get_query_embedding(query))
+    except ComponentError as exc:
+        _warn_once(str(exc))
+        return None
+
+
+def _warn_once(problem: str) -> None:
+    if problem not in _warned:
+        _warned.add(problem)
+        log.warning("%s ベクトル検索を使わず、BM25 だけで検索します。", problem)
 
 
 class DenseRetriever(BaseRetriever):

@@ -78,6 +78,8 @@ class StoreSnapshot:
                 try:
                     client, collection = open_chroma(self.generation)
                     count = collection.count()
+                except StoreError:
+                    raise
                 except Exception as exc:
                     raise StoreError.corrupt(self.store_dir, "Chroma のコレクションを開けません") from exc
                 if count != len(self.nodes):

@@ -7,7 +7,9 @@ Layout (one generation is complete before anyone can see it):
       gen-.../manifest.json   files (hash, node ids), embedding model, tokenizer version, format version
       gen-.../nodes.jsonl     one record per chunk: text, metadata and its Sudachi tokens (a token cache)
       gen-.../bm25/           bm25s index over the records' tokens, rows in nodes.jsonl order
-      gen-.../chroma/         Chroma persistent collection "passages" with the same node ids
+      gen-.../chroma/         Chroma persistent collection "passages" with the same node ids, or
+      gen-.../chroma-server.json  {url, collection}: the collection lives on a `chroma run` server
+                              (HOJO_CHROMA_URL), one collection per generation, so the switch stays atomic
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from assistant.programmes import Programme, ProgrammeInfo, build_catalogue
 from assistant.retrieval.errors import StoreError
@@ -30,6 +33,7 @@ MANIFEST_FILE = "manifest.json"
 NODES_FILE = "nodes.jsonl"
 BM25_DIR = "bm25"
 CHROMA_DIR = "chroma"
+CHROMA_SERVER_FILE = "chroma-server.json"
 COLLECTION_NAME = "passages"
 
 
@@ -124,7 +128,7 @@ class Manifest:
 
 def artifact_hashes(generation: Path) -> dict[str, str]:
     """sha256 of the files this package writes (Chroma's own files change when opened, so not those)."""
-    paths = [generation / NODES_FILE, *sorted((generation / BM25_DIR).glob("*"))]
+    paths = [generation / NODES_FILE, generation / CHROMA_SERVER_FILE, *sorted((generation / BM25_DIR).glob("*"))]
     return {
         path.relative_to(generation).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in paths
@@ -174,25 +178,78 @@ def check_compatible(manifest: Manifest, store_dir: Path, embed_model: str, toke
         raise StoreError.stale(store_dir, f"別のトークナイザ({manifest.tokenizer_version})")
 
 
+class ChromaUnavailable(StoreError):
+    """The Chroma server of a generation cannot be reached (the BM25 side may still answer)."""
+
+
+def chroma_server(generation: Path) -> dict[str, str] | None:
+    """{url, collection} when the generation's vectors live on a Chroma server, else None (embedded)."""
+    path = generation / CHROMA_SERVER_FILE
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {"url": str(data["url"]), "collection": str(data["collection"])}
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise StoreError.corrupt(generation.parent, f"{CHROMA_SERVER_FILE} を読めません") from exc
+
+
+def server_collection_name(generation: Path) -> str:
+    """One collection per generation on the server: ingest fills a new one, then the link switch shows it."""
+    return f"{COLLECTION_NAME}-{generation.name}"
+
+
+def chroma_present(generation: Path) -> bool:
+    """Whether the generation has its vectors (cheap: a server is not asked)."""
+    return (generation / CHROMA_SERVER_FILE).is_file() or (generation / CHROMA_DIR / "chroma.sqlite3").is_file()
+
+
+def http_client(url: str) -> Any:
+    """chromadb.HttpClient for 'http://host:port' (https too); ChromaUnavailable when nobody answers there."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"HOJO_CHROMA_URL「{url}」は http://ホスト:ポート の形で指定してください。")
+    ssl = parts.scheme == "https"
+    try:
+        return chromadb.HttpClient(
+            host=parts.hostname, port=parts.port or (443 if ssl else 8000), ssl=ssl,
+            settings=ChromaSettings(anonymized_telemetry=False),
+        )
+    except Exception as exc:  # connection refused, DNS, TLS: the same advice for each
+        raise ChromaUnavailable(
+            f"Chroma サーバー({url})に接続できません。`chroma run` が動いているか、URL が正しいか確認してください。"
+        ) from exc
+
+
 def open_chroma(generation: Path, create: bool = False):  # noqa: ANN201 - (chromadb client, collection)
     """(client, collection) of a generation: cosine space, no embedding function (we embed ourselves).
 
-    Close the client when done: Chroma shares one system per path within a process, and a closed
-    last client releases the SQLite files so an old generation can be deleted.
+    Embedded (generation/chroma) unless the generation names a server (chroma-server.json, written by
+    ingest from HOJO_CHROMA_URL). Close the client when done: Chroma shares one system per path within a
+    process, and a closed last client releases the SQLite files so an old generation can be deleted.
     """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    client = chromadb.PersistentClient(
-        path=str(generation / CHROMA_DIR), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    server = chroma_server(generation)
+    if server is not None:
+        client = http_client(server["url"])
+        name = server["collection"]
+    else:
+        client = chromadb.PersistentClient(
+            path=str(generation / CHROMA_DIR), settings=ChromaSettings(anonymized_telemetry=False)
+        )
+        name = COLLECTION_NAME
     try:
         if create:
             collection = client.get_or_create_collection(
-                COLLECTION_NAME, metadata={"hnsw:space": "cosine"}, embedding_function=None
+                name, metadata={"hnsw:space": "cosine"}, embedding_function=None
             )
         else:
-            collection = client.get_collection(COLLECTION_NAME, embedding_function=None)
+            collection = client.get_collection(name, embedding_function=None)
     except Exception:
         getattr(client, "close", lambda: None)()  # close() exists at runtime; the stubs lack it
         raise
