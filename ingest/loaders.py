@@ -99,9 +99,12 @@ def _plain_text_structure(body: str) -> str:
     if any(_HEADING.match(line) for line in lines):
         return body  # already Markdown: leave it exactly as written
     out: list[str] = []
+    in_list = _list_runs(lines)
     for i, line in enumerate(lines):
         stripped = line.strip()
-        if _RULE_ROW.match(stripped) and "|" in stripped:
+        if i in in_list:
+            out.append("- " + stripped)
+        elif _RULE_ROW.match(stripped) and "|" in stripped:
             out.append("|" + "|".join(" --- " for _ in range(max(1, stripped.strip("|").count("|") + 1))) + "|")
         elif _PIPE_ROW.match(stripped) and not stripped.startswith("|"):
             out.append("| " + stripped.rstrip("|").strip() + " |")
@@ -111,6 +114,29 @@ def _plain_text_structure(body: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+_LIST_ITEM_MAX = 40
+
+
+def _list_runs(lines: list[str]) -> set[int]:
+    """Lines that form a list: three or more short lines in a row, none ending a sentence, after a
+    sentence that introduces them (「審査項目は次の6点です。」 then one item a line, as pages are copied)."""
+    def item_like(line: str) -> bool:
+        line = line.strip()
+        return (0 < len(line) <= _LIST_ITEM_MAX and "|" not in line and not line.startswith("#")
+                and not line.endswith(("。", "!", "?", "!", "?")))
+
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and item_like(lines[j]):
+            j += 1
+        if j - i >= 3 and i > 0 and lines[i - 1].strip().endswith(("。", ":", ":")):
+            found.update(range(i, j))
+        i = max(j, i + 1)
+    return found
 
 
 def _ends_block(previous: str) -> bool:
