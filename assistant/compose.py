@@ -123,6 +123,9 @@ def best_quotes(
             rows = _matching_table_rows(table, wanted)
             if rows:
                 return rows_as_quotes(table[0], rows, top)
+            column = _matching_column(table[0], wanted)
+            if column:
+                return column_as_quotes(table, column, top)
             intro = lines[: lines.index(table[0])][-1:]  # the sentence that introduces the table
             lines = intro + table
         return [Quote(line, top.passage, top.score) for line in lines][:MAX_LIST_LINES]
@@ -163,6 +166,27 @@ def _matching_table_rows(lines: list[str], wanted: dict[str, float]) -> list[str
     if best <= 0 or scores.count(best) == len(rows):
         return []
     return [row for row, score in zip(rows, scores, strict=True) if score == best]
+
+
+def _matching_column(header: str, wanted: dict[str, float]) -> int:
+    """The one column (not the first, which names the rows) whose heading the question asks for, else 0."""
+    names = _cells(header)
+    scores = [sum(w for t, w in wanted.items() if t in _token_set(name)) for name in names]
+    best = max(scores[1:], default=0)
+    if best <= 0 or scores[1:].count(best) > 1:
+        return 0
+    return scores.index(best, 1)
+
+
+def column_as_quotes(table: list[str], column: int, top: Quote) -> list[Quote]:
+    """「補助率は?」 over a table: each row's name with the asked column, the rows cited verbatim."""
+    name = _cells(table[0])[column]
+    quotes = []
+    for row in table[1:]:
+        cells = _cells(row)
+        if len(cells) > column and cells[column]:
+            quotes.append(Quote(row, top.passage, top.score, display=f"{cells[0]}: {name} {cells[column]}"))
+    return quotes[:MAX_LIST_LINES]
 
 
 def rows_as_quotes(header: str, rows: list[str], top: Quote) -> list[Quote]:

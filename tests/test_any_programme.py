@@ -210,3 +210,11 @@ def test_readme_steps_add_a_guideline(tmp_path: Path) -> None:
     assert "あおば県創業スタートアップ助成事業" in cli("programmes")
     out = cli("ask", "あおば県の創業スタートアップ助成事業の助成限度額はいくらですか?")
     assert "【あおば県創業スタートアップ助成事業】" in out and "万円" in out.split("\n")[0]
+
+
+def test_a_question_about_one_column_of_a_table_gets_that_column_for_every_row(engine: Engine) -> None:
+    answer = ask(engine, "ひばり野市のDX推進助成金の助成率は?")
+    lines = answer.answer.split("\n")
+    assert lines[0].startswith("【ひばり野市中小企業DX推進助成金】") and "助成率" in lines[0]
+    assert all("助成限度額" not in line for line in lines[:3])
+    assert answer.sources and all(s.text.startswith("|") for s in answer.sources)  # rows cited verbatim
