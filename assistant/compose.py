@@ -33,6 +33,10 @@ _ASKS_VALUE = re.compile(
 )
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:円|万|億|%|％|人|名|社|者|件|倍|割|年|月|日|時|か月|ヶ月|カ月|分の)|\d+/\d+|[一二三四]分の[一二三]")
 VALUE_BONUS = 0.1
+# A heading that says "not": 対象外の経費, 補助の対象とならない経費. A question that asks what *is* covered
+# must not be answered with the list of what is not (both share 対象 and 経費).
+_NEGATIVE = re.compile(r"対象外|外の経費|とならない|にならない|できない|除く|除外|不可|認められない|減点|ない経費|ないもの")
+NEGATIVE_HEADING_PENALTY = 0.3
 
 NOT_COVERED = (
     "申し訳ありません。ご質問の内容は、収録している公募要領の資料({names})には記載が見当たらないため、"
@@ -85,12 +89,18 @@ def asks_for_value(question: str) -> bool:
     return bool(_ASKS_VALUE.search(question))
 
 
+def asks_negative(question: str) -> bool:
+    """「対象外の経費は?」「申請できないのは?」: the question asks for what is excluded."""
+    return bool(_NEGATIVE.search(question)) or "ないの" in question
+
+
 def best_quotes(
     query_tokens: Sequence[str],
     passages: Sequence[Passage],
     weight: Callable[[str], float] = lambda _t: 1.0,
     limit: int = 2,
     wants_value: bool = False,
+    wants_negative: bool = True,
 ) -> list[Quote]:
     """The sentences that share the most (weighted) query tokens, best first.
 
@@ -106,6 +116,8 @@ def best_quotes(
     for rank, passage in enumerate(passages):
         heading_tokens = _token_set(passage.section)
         bonus = RANK_BONUS[rank] if rank < len(RANK_BONUS) else 0.0
+        if not wants_negative and _NEGATIVE.search(heading(passage.section)):
+            bonus -= NEGATIVE_HEADING_PENALTY
         for sentence in split_sentences(passage.text):
             tokens = _token_set(sentence) | heading_tokens
             covered = sum(w for t, w in wanted.items() if t in tokens) / total

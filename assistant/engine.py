@@ -169,7 +169,8 @@ class Engine:
         passages: list[Passage] = []
         for pid, r in retrieved.items():
             quotes = compose.best_quotes(query_tokens, r.passages, self._weight(pid), limit=QUOTES_PER_ANSWER,
-                                         wants_value=compose.asks_for_value(query))
+                                         wants_value=compose.asks_for_value(query),
+                                         wants_negative=compose.asks_negative(query))
             if not quotes:
                 continue
             text = "\n".join(q.text for q in quotes)

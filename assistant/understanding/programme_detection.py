@@ -16,7 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.names import NAME_SUFFIXES, clean_name, keys_match, name_key, names_in, normalise, variants
+from assistant.names import (
+    NAME_SUFFIXES,
+    clean_name,
+    edit_distance,
+    keys_match,
+    name_key,
+    names_in,
+    normalise,
+    variants,
+)
 from assistant.programmes import Programme
 from assistant.tokenizer import surface_words
 from assistant.understanding.lexicon import OTHER_PROGRAMMES
@@ -125,9 +134,29 @@ _PLACE_RE = re.compile(r"[一-龥ぁ-んァ-ヶー]{1,6}?[都道府県市区町�
 
 
 def _places_agree(text: str, programme: Programme) -> bool:
-    """A message that names a place (東京都の…) is not about a programme of another place."""
-    names = "".join(programme.names)
-    return all(place in names for place in _PLACE_RE.findall(text))
+    """A message that names a place (東京都の…) is not about a programme of another place (one typo allowed:
+    ひばりの市 is ひばり野市)."""
+    names = " ".join(programme.names)
+    return all(
+        any(edit_distance(place, names[i : i + len(place)]) <= 1 for i in range(len(names) - len(place) + 1))
+        for place in _PLACE_RE.findall(text)
+    )
+
+
+def _fuzzy_full_name(text: str, end: int, programmes: tuple[Programme, ...]) -> tuple[str, int] | None:
+    """(programme, start) of a whole name typed with a typo that ends at `end` (地域ものずくり…補助金).
+
+    A typo can break the word the name is made of, so the name is compared as written, over the text
+    just before its suffix: one wrong character in a short name, two in a long one.
+    """
+    for p in programmes:
+        for name in p.names:
+            limit = 1 if len(name) < 8 else 2
+            for length in range(len(name) - limit, len(name) + limit + 1):
+                start = end - length
+                if start >= 0 and edit_distance(text[start:end], name) <= limit:
+                    return p.id, start
+    return None
 
 
 def _find_typed(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str], str | None, str, str]:
@@ -140,6 +169,8 @@ def _find_typed(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str]
         if MASK_CHAR in name:
             continue
         pid = _match_typed(name, programmes)
+        if pid is None and (fuzzy := _fuzzy_full_name(text, end, programmes)):
+            pid, start = fuzzy
         if pid and not _places_agree(text, next(p for p in programmes if p.id == pid)):
             pid = None
         if pid:
