@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sudachipy import Tokenizer
 
 # Bump when the rules below change: the store manifest records it and a mismatch forces a rebuild.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 # Parts of speech that carry no topic: punctuation, symbols, whitespace, particles, auxiliaries.
 _DROPPED_POS = frozenset({"補助記号", "記号", "空白", "助詞", "助動詞"})
@@ -33,7 +33,7 @@ QUESTION_WORDS = frozenset(
         "幾ら", "幾つ", "何", "いつ", "どれ", "どこ", "誰", "どう", "如何", "どの", "何処", "どれくらい",
         "くらい", "位", "抑", "本当", "全部", "一緒", "大丈夫", "駄目", "そう", "感", "物", "事", "こと",
         "もの", "方", "よう", "件", "質問", "奴", "気", "場合", "為", "際", "時", "今", "タイミング",
-        "長さ", "教え", "お願い",
+        "長さ", "教え", "お願い", "人", "ケース",
     }
 )
 _QUESTION_PREFIXES = ("何", "いつ", "どれ", "どの", "どんな")
