@@ -37,6 +37,8 @@ VALUE_BONUS = 0.1
 # must not be answered with the list of what is not (both share 対象 and 経費).
 _NEGATIVE = re.compile(r"対象外|外の経費|とならない|にならない|できない|除く|除外|不可|認められない|減点|ない経費|ないもの")
 NEGATIVE_HEADING_PENALTY = 0.3
+# A sentence that names what the question names word for word (第12回) beats one that shares tokens.
+LITERAL_BONUS = 0.2
 
 NOT_COVERED = (
     "申し訳ありません。ご質問の内容は、収録している公募要領の資料({names})には記載が見当たらないため、"
@@ -101,6 +103,7 @@ def best_quotes(
     limit: int = 2,
     wants_value: bool = False,
     wants_negative: bool = True,
+    literals: Sequence[str] = (),
 ) -> list[Quote]:
     """The sentences that share the most (weighted) query tokens, best first.
 
@@ -123,7 +126,8 @@ def best_quotes(
             covered = sum(w for t, w in wanted.items() if t in tokens) / total
             if covered > 0:
                 value = VALUE_BONUS if wants_value and _FIGURE.search(sentence) else 0.0
-                scored.append(Quote(sentence, passage, covered + bonus + value))
+                literal = LITERAL_BONUS if any(lit in sentence for lit in literals) else 0.0
+                scored.append(Quote(sentence, passage, covered + bonus + value + literal))
     if not scored:
         return []
     scored.sort(key=lambda q: q.score, reverse=True)
@@ -132,7 +136,7 @@ def best_quotes(
         lines = split_sentences(top.passage.text)
         table = _table_around(lines, top.sentence)
         if table:
-            rows = _matching_table_rows(table, wanted)
+            rows = _matching_table_rows(table, wanted, literals)
             if rows:
                 return rows_as_quotes(table[0], rows, top)
             column = _matching_column(table[0], wanted)
@@ -168,11 +172,18 @@ def _table_around(lines: list[str], sentence: str) -> list[str]:
     return lines[start : end + 1]
 
 
-def _matching_table_rows(lines: list[str], wanted: dict[str, float]) -> list[str]:
-    """The rows of a table that the question singles out (第5回, 旅館業...); [] when it asks for all."""
+def _matching_table_rows(lines: list[str], wanted: dict[str, float], literals: Sequence[str] = ()) -> list[str]:
+    """The rows of a table that the question singles out (第5回, 旅館業...); [] when it asks for all.
+
+    A row naming what the question names word for word (第12回) is the one, before any token count
+    (the 12 of 2022年12月15日 must not make 第7回's row an answer to 第12回).
+    """
     if len(lines) < 3:
         return []
     rows = lines[1:]
+    exact = [row for row in rows if literals and any(f"| {lit} |" in f"| {' | '.join(_cells(row))} |" for lit in literals)]
+    if exact:
+        return exact
     scores = [sum(w for t, w in wanted.items() if t in _token_set(row)) for row in rows]
     best = max(scores)
     if best <= 0 or scores.count(best) == len(rows):

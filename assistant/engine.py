@@ -35,6 +35,8 @@ COVERAGE_DEPTH = 2
 # Sentences quoted for a fact answer: the best one first, then the next best (chunks are ~125 characters).
 QUOTES_PER_ANSWER = 3
 # What may remain of a question once the programme's names are gone, without a topic left to search.
+# A call round named in a question or a document: 第2回, 第 3 回.
+_ROUND = re.compile(r"第\s*(\d+)\s*回")
 _NOT_A_TOPIC = re.compile(r"[\s、。??!!]|について|とは|って|どんな|制度|ですか|です|の|は|を")
 
 
@@ -125,8 +127,19 @@ class Engine:
         covered = self.retriever.coverage(query, passages[:COVERAGE_DEPTH], programme) if passages else 0.0
         return Retrieved(passages, covered)
 
-    def _covered(self, u: Understanding, retrieved: Retrieved) -> bool:
-        return not u.other_programme and retrieved.coverage >= self.settings.min_confidence
+    def _covered(self, u: Understanding, retrieved: Retrieved, programme: str | None = None) -> bool:
+        if u.other_programme or retrieved.coverage < self.settings.min_confidence:
+            return False
+        return self._rounds_known(u.text, programme or _only_programme(retrieved))
+
+    def _rounds_known(self, question: str, programme: str | None) -> bool:
+        """A question about 第3回 is not answered from a programme's documents that never speak of 第3回."""
+        rounds = set(_ROUND.findall(question))
+        if not rounds or programme is None:
+            return True
+        text = "".join(n.text + n.section for n in self.retriever.snapshot().nodes if n.programme == programme)
+        spoken = set(_ROUND.findall(text))
+        return rounds <= spoken
 
     def _not_covered(self, u: Understanding | None, programme: str | None) -> Answer:
         names = sorted(p.official_name for p in self.programmes.values())
@@ -137,12 +150,12 @@ class Engine:
     def _fact_answer(self, query: str, u: Understanding, turn: Turn) -> Answer:
         if turn.programme:
             retrieved = self._retrieve(query, turn.programme)
-            if not self._covered(u, retrieved):
+            if not self._covered(u, retrieved, turn.programme):
                 return self._not_covered(u, turn.programme)
             return self._quoted_answer(query, {turn.programme: retrieved}, turn.programme, named=bool(u.programme))
         answering = {
             pid: r for pid in self._programmes_ranked_for(query)
-            if self._covered(u, r := self._retrieve(query, pid))
+            if self._covered(u, r := self._retrieve(query, pid), pid)
         }
         if not answering:
             return self._not_covered(u, None)
@@ -170,7 +183,8 @@ class Engine:
         for pid, r in retrieved.items():
             quotes = compose.best_quotes(query_tokens, r.passages, self._weight(pid), limit=QUOTES_PER_ANSWER,
                                          wants_value=compose.asks_for_value(query),
-                                         wants_negative=compose.asks_negative(query))
+                                         wants_negative=compose.asks_negative(query),
+                                         literals=[f"第{n}回" for n in _ROUND.findall(query)])
             if not quotes:
                 continue
             text = "\n".join(q.text for q in quotes)
@@ -289,7 +303,7 @@ class Engine:
             retrieved = self._retrieve(query, pid)
             if not calc.get("conclusion"):
                 # No rules, or the figure depends on inputs we lack (the employee band): quote the passage.
-                if not self._covered(u, retrieved):
+                if not self._covered(u, retrieved, pid):
                     continue
                 quotes = compose.best_quotes(tokenize(query), retrieved.passages, self._weight(pid), 2)
                 if quotes:
@@ -308,6 +322,11 @@ class Engine:
                           passages=passages)
         text = compose.render("制度ごとにお答えします。", blocks, sources)
         return Answer(answer=text, found=True, programme=None, sources=sources, passages=passages)
+
+
+def _only_programme(retrieved: Retrieved) -> str | None:
+    found = {p.programme for p in retrieved.passages}
+    return found.pop() if len(found) == 1 else None
 
 
 def _explanation_details(calc: dict[str, Any]) -> Sequence[str]:

@@ -6,7 +6,6 @@ every search raises inside onnxruntime; a reset (which needs no search) still an
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,21 +14,24 @@ from playwright.sync_api import sync_playwright
 from ui_helpers import ChainlitServer, ChatPage, launch_browser, offline_context, settings_env
 
 from assistant.app import APOLOGY
-from assistant.settings import Settings
+from assistant.settings import MINILM_MODEL, Settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
 def broken_server(built_store: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChainlitServer]:
+    from ingest.pipeline import run_ingest
+
     workdir = tmp_path_factory.mktemp("chainlit_broken")
-    store = workdir / "store"
-    shutil.copytree(built_store.store_dir, store, symlinks=True)
-    garbled = [f for f in (store / "query-encoder").rglob("*") if f.is_file()]
-    assert garbled, "the packaged model's query encoder is exported at ingest"
+    # MiniLM's query encoder is an ONNX file exported into the store at ingest: a file we can break.
+    settings = built_store.model_copy(update={"store_dir": workdir / "store", "embed_model": MINILM_MODEL})
+    assert run_ingest([], settings).ok
+    garbled = [f for f in (settings.store_dir / "query-encoder").rglob("*") if f.is_file()]
+    assert garbled, "the packaged MiniLM's query encoder is exported at ingest"
     for file in garbled:
         file.write_bytes(b"not a model" * 100)
-    running = ChainlitServer(settings_env(built_store.model_copy(update={"store_dir": store})), workdir)
+    running = ChainlitServer(settings_env(settings), workdir)
     running.start()
     yield running
     running.stop()

@@ -59,12 +59,12 @@ def _written_forms(programmes: tuple[Programme, ...]) -> tuple[tuple[str, str], 
     return tuple(sorted(forms, key=lambda f: (-len(f[0]), f[1])))
 
 
-@lru_cache(maxsize=8)
-def _name_parts(programmes: tuple[Programme, ...]) -> dict[str, str]:
+@lru_cache(maxsize=16)
+def _name_parts(programmes: tuple[Programme, ...], official_only: bool = False) -> dict[str, str]:
     """Distinctive words of the names → the one programme whose names contain them."""
     owners: dict[str, set[str]] = {}
     for p in programmes:
-        for name in p.names:
+        for name in (p.official_name,) if official_only else p.names:
             for word in surface_words(clean_name(name)):
                 word = normalise(word).lower()
                 if len(word) >= MIN_NAME_PART and word not in _COMMON_NAME_PARTS:
@@ -123,7 +123,7 @@ def _match_typed(name: str, programmes: tuple[Programme, ...]) -> str | None:
     for p in programmes:
         if any(keys_match(key, name_key(n)) for n in p.names):
             return p.id
-    parts = _name_parts(programmes)
+    parts = _name_parts(programmes, official_only=True)  # an alias like ポスト事業再構築 names another thing
     words = [normalise(w).lower() for w in surface_words(clean_name(name))]
     distinctive = {w for w in words if len(w) >= MIN_NAME_PART and w not in _COMMON_NAME_PARTS}
     owners = {parts.get(w) for w in distinctive}
