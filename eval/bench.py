@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vectors", choices=["minilm", "e5", "synthetic"], default="synthetic",
                         help="--scale: how chunk vectors are made (synthetic: shaped random vectors, e5 queries)")
     parser.add_argument("--e5-sample", type=int, default=300,
-                        help="--scale: chunks embedded with each model (MiniLM, e5) to measure its rate")
+                        help="--scale: chunks embedded with each model (MiniLM, e5) to measure its rate (0: skip)")
     parser.add_argument("--workdir", type=Path, help="--scale: where the corpus and store go (default: a temp dir)")
     args = parser.parse_args(argv)
     if args.scale:

@@ -132,7 +132,20 @@ def _previous(store_dir: Path, settings: Settings) -> tuple[Path | None, Manifes
     for attribute, (value, label) in expected.items():
         if getattr(manifest, attribute) != value:
             return generation, manifest, f"{label}が変わった"
+    if _chroma_url_of(generation) != settings.chroma_url:
+        return generation, manifest, "ベクトルの保存先(HOJO_CHROMA_URL)が変わった"  # vectors come from the cache
     return generation, manifest, None
+
+
+def _chroma_url_of(generation: Path) -> str:
+    """The Chroma server a generation's vectors live on ("" when embedded; a damaged record counts as none)."""
+    from assistant.retrieval.store import chroma_server
+
+    try:
+        server = chroma_server(generation)
+    except StoreError:
+        return ""
+    return server["url"] if server else ""
 
 
 def _run(

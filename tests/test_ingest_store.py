@@ -18,7 +18,7 @@ from assistant.components import get_embedder
 from assistant.retrieval.errors import StoreError
 from assistant.retrieval.snapshot import StoreSnapshot
 from assistant.retrieval.store import CURRENT_LINK, MANIFEST_FILE, NODES_FILE, current_generation, open_chroma
-from assistant.settings import Settings
+from assistant.settings import MINILM_MODEL, Settings
 from ingest.cli import ingest_with_settings
 from ingest.pipeline import IngestReport, run_ingest
 
@@ -145,16 +145,27 @@ def test_paths_named_later_are_added_to_the_store(ingest, settings: Settings, tm
     assert "extra/guide.md" in store_ids(settings)
 
 
-def test_a_new_tokenizer_or_chunk_size_rebuilds_everything(ingest, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_tokenizer_or_chunk_size_rebuilds_everything(
+    ingest, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every chunk is rewritten; only text the embedding cache has never seen is embedded again."""
     first, _ = ingest()
+    generation = current_generation(settings.store_dir)
     report, counter = ingest(chunk_size=200)
     assert report.rebuild_reason and "チャンクサイズ" in report.rebuild_reason
-    assert len(counter.texts) == report.chunks == first.chunks
+    assert report.switched and current_generation(settings.store_dir) != generation
+    assert report.chunks == first.chunks and report.embedded == len(counter.texts) == 0  # same chunks at 200
 
     monkeypatch.setattr("ingest.pipeline.TOKENIZER_VERSION", "sudachipy-0+other-rules")
+    report, counter = ingest(chunk_size=200, embed_model=MINILM_MODEL)
+    assert report.rebuild_reason and "埋め込みモデル" in report.rebuild_reason
+    assert report.embedded == len(counter.texts) == report.chunks, "another model's vectors are not reused"
     report, counter = ingest(chunk_size=200)
-    assert report.rebuild_reason and "トークナイザ" in report.rebuild_reason
-    assert len(counter.texts) == report.chunks
+    assert report.rebuild_reason and "トークナイザ" not in report.rebuild_reason
+    assert report.embedded == len(counter.texts) == 0, "switching back finds e5's vectors in the cache"
+    monkeypatch.setattr("ingest.pipeline.TOKENIZER_VERSION", "sudachipy-0+newer-rules")
+    report, counter = ingest(chunk_size=200)
+    assert report.rebuild_reason and "トークナイザ" in report.rebuild_reason and report.chunks == first.chunks
 
 
 def test_switch_is_atomic_and_keeps_one_previous_generation(ingest, settings: Settings, corpus: Path) -> None:
