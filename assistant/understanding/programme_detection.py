@@ -147,16 +147,21 @@ def _fuzzy_full_name(text: str, end: int, programmes: tuple[Programme, ...]) -> 
     """(programme, start) of a whole name typed with a typo that ends at `end` (地域ものずくり…補助金).
 
     A typo can break the word the name is made of, so the name is compared as written, over the text
-    just before its suffix: one wrong character in a short name, two in a long one.
+    just before its suffix: one wrong character in a short name, two in a long one. The closest window
+    wins, and of equally close ones the longest, so no stray character of the name is left behind.
     """
+    best: tuple[int, int, str, int] | None = None  # (distance, -length, programme, start)
     for p in programmes:
         for name in p.names:
             limit = 1 if len(name) < 8 else 2
             for length in range(len(name) - limit, len(name) + limit + 1):
                 start = end - length
-                if start >= 0 and edit_distance(text[start:end], name) <= limit:
-                    return p.id, start
-    return None
+                if start < 0:
+                    continue
+                distance = edit_distance(text[start:end], name)
+                if distance <= limit and (best is None or (distance, -length) < best[:2]):
+                    best = (distance, -length, p.id, start)
+    return (best[2], best[3]) if best else None
 
 
 def _find_typed(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str], str | None, str, str]:
