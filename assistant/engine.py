@@ -34,9 +34,9 @@ PROGRAMME_VOTE_DEPTH = 3
 COVERAGE_DEPTH = 2
 # Sentences quoted for a fact answer: the best one first, then the next best (chunks are ~125 characters).
 QUOTES_PER_ANSWER = 3
-# What may remain of a question once the programme's names are gone, without a topic left to search.
 # A call round named in a question or a document: 第2回, 第 3 回.
 _ROUND = re.compile(r"第\s*(\d+)\s*回")
+# What may remain of a question once the programme's names are gone, without a topic left to search.
 _NOT_A_TOPIC = re.compile(r"[\s、。??!!]|について|とは|って|どんな|制度|ですか|です|の|は|を")
 
 
