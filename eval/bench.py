@@ -48,8 +48,9 @@ def warm_latencies(store: Path | None) -> list[float]:
     return timings
 
 
-def one_shot_seconds(store: Path | None, runs: int) -> list[float]:
-    env = dict(os.environ)
+def one_shot_seconds(store: Path | None, runs: int, model: str | None = None) -> list[float]:
+    """Whole-process seconds of `ask --json`, per run (with another embedding model if given)."""
+    env = {**os.environ, **({"HOJO_EMBED_MODEL": model} if model else {})}
     args = [sys.executable, "-m", "assistant", "ask", "--json", ONE_SHOT_QUESTION]
     if store:
         args += ["--store", str(store)]

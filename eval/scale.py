@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from assistant.settings import E5_MODEL, MINILM_MODEL, Settings
-from eval.bench import ONE_SHOT_QUESTION, ROOT, percentile
+from eval.bench import one_shot_seconds, percentile
 from eval.retrieval import load_items
 from eval.synthetic import SyntheticVectors, write_corpus
 
@@ -69,19 +67,6 @@ def query_latencies(settings: Settings, questions: list[str]) -> dict[str, list[
     return timings
 
 
-def one_shot(store: Path, model: str, runs: int) -> list[float]:
-    import os
-
-    env = {**os.environ, "HOJO_EMBED_MODEL": model}
-    args = [sys.executable, "-m", "assistant", "ask", "--json", "--store", str(store), ONE_SHOT_QUESTION]
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(args, cwd=ROOT, env=env, capture_output=True, check=True)
-        seconds.append(time.perf_counter() - started)
-    return seconds
-
-
 def run_scale(chunks: int, vectors: str, e5_sample: int, workdir: Path | None, runs: int) -> int:
     from assistant.retrieval.store import current_generation, read_nodes
     from ingest.pipeline import run_ingest
@@ -116,7 +101,7 @@ def run_scale(chunks: int, vectors: str, e5_sample: int, workdir: Path | None, r
         print(f"warm query {mode}: p50 {percentile(values, 0.5):.1f} ms, p95 {percentile(values, 0.95):.1f} ms "
               f"over {len(values)} questions")
     print(f"peak RSS of this process (ingest, then queries): {_rss_mb():.0f} MiB")
-    shots = one_shot(settings.store_dir, model, runs)
+    shots = one_shot_seconds(settings.store_dir, runs, model)
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"one-shot ask at this size: median {statistics.median(shots):.2f} s over {len(shots)} runs, "
           f"peak RSS {child_rss:.0f} MiB")
