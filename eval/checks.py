@@ -87,6 +87,22 @@ def _check_section(expected: str, answer: Answer) -> str | None:
     return f"section: 「{expected}」 not among sources/passages (cited: {cited})"
 
 
+_SENTENCE_END = re.compile(r"[。!?\n]")
+
+
+def first_sentence(text: str) -> str:
+    """The answer's first sentence (after NFKC): what a reader sees before anything else."""
+    stripped = normalize(text).strip()
+    end = _SENTENCE_END.search(stripped)
+    return stripped if end is None else stripped[: end.start() + 1]
+
+
+def _check_lead(wanted: list[str], answer: Answer) -> str | None:
+    lead = first_sentence(answer.answer)
+    missing = [w for w in wanted if not any(normalize(alt) in lead for alt in w.split("|"))]
+    return None if not missing else "lead lacks " + ", ".join(f"「{w}」" for w in missing) + f": 「{lead[:80]}」"
+
+
 def check_answer(expect: dict[str, Any], answer: Answer) -> list[str]:
     """Reasons the answer fails the expectation; an empty list means it passes."""
     reasons: list[str] = []
@@ -106,6 +122,10 @@ def check_answer(expect: dict[str, Any], answer: Answer) -> list[str]:
         reasons.append("phrases missing: " + ", ".join(f"「{p}」" for p in missing))
     if "section" in expect and (reason := _check_section(expect["section"], answer)):
         reasons.append(reason)
+    if "lead" in expect and (reason := _check_lead(expect["lead"], answer)):
+        reasons.append(reason)
+    if "max_chars" in expect and len(text) > expect["max_chars"]:
+        reasons.append(f"answer longer than {expect['max_chars']} characters ({len(text)})")
     if "follow_up" in expect and bool(answer.follow_up) is not expect["follow_up"]:
         reasons.append(f"follow_up: expected {expect['follow_up']}, got {answer.follow_up!r}")
     return reasons

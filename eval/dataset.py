@@ -2,7 +2,9 @@
 
 One JSON object per line: {"id", "kind", "turns": [...], "expect": {...}, "expect_turns"?: [...], "note"?}.
 `expect` is checked against the answer to the last turn; `expect_turns` (one dict or null per turn)
-adds checks on earlier turns of a dialog.
+adds checks on earlier turns of a dialog. `lead` lists what the first sentence must say (each entry may
+offer alternatives as "はい|できます"), so a conclusion buried on the last line fails; `max_chars` bounds
+a reply that should be short (thanks, greetings).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ UNSEEN_SOURCES = (REPO / "tests" / "fixtures" / "guidelines", REPO.parent / "sha
 
 KINDS = (
     "calculation", "sme_check", "consortium", "fact", "schedule", "dialog", "out_of_scope", "paraphrase",
-    "unseen_programme",
+    "unseen_programme", "yes_no", "list", "multi_part", "manners",
 )
-EXPECT_KEYS = frozenset({"amount", "eligible", "found", "programme", "phrases", "section", "follow_up"})
+EXPECT_KEYS = frozenset({
+    "amount", "eligible", "found", "programme", "phrases", "section", "follow_up", "lead", "max_chars",
+})
 ITEM_KEYS = frozenset({"id", "kind", "turns", "expect", "expect_turns", "note"})
 
 
@@ -59,9 +63,12 @@ def _check_expect(expect: Any, where: str) -> dict[str, Any]:
     for key in ("eligible", "found", "follow_up"):
         if key in expect and not isinstance(expect[key], bool):
             raise DatasetError(f"{where}: {key} must be true or false")
-    phrases = expect.get("phrases", [])
-    if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
-        raise DatasetError(f"{where}: phrases must be a list of non-empty strings")
+    for key in ("phrases", "lead"):
+        values = expect.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(p, str) and p for p in values):
+            raise DatasetError(f"{where}: {key} must be a list of non-empty strings")
+    if "max_chars" in expect and (isinstance(expect["max_chars"], bool) or not isinstance(expect["max_chars"], int)):
+        raise DatasetError(f"{where}: max_chars must be an integer")
     return expect
 
 
