@@ -20,6 +20,7 @@ _SENTENCE_END = re.compile(r"(?<=[。!?!?])|\n+")
 _MARKUP = re.compile(r"^\s*(?:[-*・]\s*|\d+[.)]\s+|#+\s*)")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}")
 _MIN_SENTENCE_CHARS = 6
+_BULLET = re.compile(r"^\s*(?:[-*・]\s|\d+[.)]\s)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*・]\s|\d+[.)]\s|\|)")
 # Bonus for the retriever's top ranks when choosing sentences (scores are shares of the question, 0..1);
 # tuned on the Q&A set: (0.3, 0.15, 0.05) 0.933, (0.5, 0.25, 0.1) 0.937, (0.15, 0.05, 0) 0.942 accuracy.
@@ -46,6 +47,7 @@ NOT_COVERED = (
 )
 NOT_COVERED_HINT = "金額や要件を推測でお伝えすることは控えます。各制度の公式の公募要領や窓口でご確認ください。"
 OTHER_PROGRAMME = "「{name}」についての資料は、取り込まれている公募要領の中に見当たりません。"
+PART_NOT_COVERED = "「{part}」については、資料に記載が見当たりません。"
 ASK_PROGRAMME = "どの補助金についてのご質問でしょうか。{names}のいずれかをお知らせください。"
 
 
@@ -63,12 +65,18 @@ class Quote:
         return self.display or self.sentence
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a passage, without Markdown list marks or table rules."""
+def split_sentences(text: str, short_items: bool = False) -> list[str]:
+    """Sentences of a passage, without Markdown list marks or table rules.
+
+    With `short_items`, bullets shorter than a sentence are kept too (「運搬費」 is one of the eligible
+    expenses): a list is shown and searched whole, but a short bullet never wins a sentence contest.
+    """
     sentences = []
     for raw in _SENTENCE_END.split(text):
         line = _MARKUP.sub("", raw or "").strip()
-        if len(line) >= _MIN_SENTENCE_CHARS and not _TABLE_RULE.match(line):
+        # A bullet is kept however short: 「運搬費」 is one of the eligible expenses, not noise.
+        short_ok = short_items and bool(_BULLET.match(raw or "")) and len(line) >= 2
+        if (len(line) >= _MIN_SENTENCE_CHARS or short_ok) and not _TABLE_RULE.match(line):
             sentences.append(line)
     return sentences
 
@@ -133,7 +141,7 @@ def best_quotes(
     scored.sort(key=lambda q: q.score, reverse=True)
     top = scored[0]
     if is_list_like(top.passage):
-        lines = split_sentences(top.passage.text)
+        lines = split_sentences(top.passage.text, short_items=True)
         table = _table_around(lines, top.sentence)
         if table:
             rows = _matching_table_rows(table, wanted, literals)
@@ -152,6 +160,27 @@ def best_quotes(
         if len(chosen) == limit:
             break
     return chosen
+
+
+# A sentence that leans on the one before it: it cannot open an answer alone.
+_CONNECTIVE = re.compile(r"^(?:しかし|ただし|但し|また|なお|さらに|一方|そのため|このため|その際|ただ)[、,]?")
+
+
+def standalone(quotes: Sequence[Quote]) -> list[Quote]:
+    """The quotes with a first one that can stand alone: 「ただし、…」 gets the sentence it qualifies first.
+
+    When the passage has no sentence before it, the connective is dropped from what is shown (the source
+    still cites the sentence verbatim).
+    """
+    if not quotes or not _CONNECTIVE.match(quotes[0].text):
+        return list(quotes)
+    first = quotes[0]
+    sentences = split_sentences(first.passage.text)
+    at = sentences.index(first.sentence) if first.sentence in sentences else -1
+    if at > 0 and all(q.sentence != sentences[at - 1] for q in quotes):
+        return [Quote(sentences[at - 1], first.passage, first.score), *quotes]
+    shown = _CONNECTIVE.sub("", first.text).lstrip()
+    return [Quote(first.sentence, first.passage, first.score, display=shown), *quotes[1:]]
 
 
 def _cells(row: str) -> list[str]:

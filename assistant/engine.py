@@ -21,6 +21,10 @@ from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Passage, Source
 from assistant.understanding import Understanding, understand
+from assistant.understanding.forms import Form
+from assistant.understanding.manners import small_talk_reply
+from assistant.verdict import decide
+from assistant.verdict import lead as verdict_lead
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.retrieval.hybrid import HybridRetriever
@@ -101,6 +105,8 @@ class Engine:
         if u.error:
             return Answer(answer=u.error, found=False, programme=state.programme)
         clean = u.text
+        if (reply := small_talk_reply(clean)) is not None:
+            return Answer(answer=reply, found=True, programme=state.programme)
         if u.reset:
             state.reset()
             if not (u.intent or u.slots or u.programme):
@@ -132,6 +138,10 @@ class Engine:
             return False
         return self._rounds_known(u.text, programme or _only_programme(retrieved))
 
+    def _part_covered(self, u: Understanding, programme: str) -> bool:
+        """A multi-part question is answered when the documents cover one of its parts (the rest is said)."""
+        return any(self._covered(u, self._retrieve(part, programme), programme) for part in u.form.parts)
+
     def _rounds_known(self, question: str, programme: str | None) -> bool:
         """A question about 第3回 is not answered from a programme's documents that never speak of 第3回."""
         rounds = set(_ROUND.findall(question))
@@ -150,18 +160,18 @@ class Engine:
     def _fact_answer(self, query: str, u: Understanding, turn: Turn) -> Answer:
         if turn.programme:
             retrieved = self._retrieve(query, turn.programme)
-            if not self._covered(u, retrieved, turn.programme):
+            if not (self._covered(u, retrieved, turn.programme) or self._part_covered(u, turn.programme)):
                 return self._not_covered(u, turn.programme)
-            return self._quoted_answer(query, {turn.programme: retrieved}, turn.programme, named=bool(u.programme))
+            return self._quoted_answer(query, {turn.programme: retrieved}, turn.programme, named=bool(u.programme), u=u)
         answering = {
             pid: r for pid in self._programmes_ranked_for(query)
-            if self._covered(u, r := self._retrieve(query, pid), pid)
+            if self._covered(u, r := self._retrieve(query, pid), pid) or self._part_covered(u, pid)
         }
         if not answering:
             return self._not_covered(u, None)
         # More than one programme speaks to it and they may differ (gBizID lead time...): answer each.
         return self._quoted_answer(query, answering, next(iter(answering)) if len(answering) == 1 else None,
-                                   named=False)
+                                   named=False, u=u)
 
     def _programmes_ranked_for(self, query: str) -> list[str]:
         """Programmes among the top passages of an unfiltered search, best first."""
@@ -172,26 +182,66 @@ class Engine:
         """Whether a lead must name its programme: the question named none, or the store holds several."""
         return not named or len(self.programmes) > 1
 
-    def _quoted_answer(self, query: str, retrieved: dict[str, Retrieved], programme: str | None,
-                       named: bool) -> Answer:
+    def _quotes(self, query: str, passages: Sequence[Passage], programme: str, limit: int) -> list[compose.Quote]:
         from assistant.tokenizer import tokenize
 
-        query_tokens = tokenize(query)
+        return compose.best_quotes(tokenize(query), passages, self._weight(programme), limit=limit,
+                                   wants_value=compose.asks_for_value(query),
+                                   wants_negative=compose.asks_negative(query),
+                                   literals=[f"第{n}回" for n in _ROUND.findall(query)])
+
+    def _part_quotes(self, u: Understanding, programme: str) -> tuple[list[compose.Quote], list[str]]:
+        """One answer per asked part (「予算の総額と、採択される社数は?」), each from its own search.
+
+        Returns the quotes and the parts the documents do not cover, which the answer names.
+        """
+        found: list[compose.Quote] = []
+        missing: list[str] = []
+        for part in u.form.parts:
+            retrieved = self._retrieve(part, programme)
+            quotes = self._quotes(part, retrieved.passages, programme, limit=1)
+            if not quotes or not self._covered(u, retrieved, programme):
+                missing.append(part)
+            for quote in quotes if part not in missing else []:
+                if all(quote.sentence != q.sentence for q in found):
+                    found.append(quote)
+        return found, missing
+
+    def _lead_text(self, u: Understanding, quotes: list[compose.Quote], passages: Sequence[Passage],
+                   programme: str) -> tuple[str, list[compose.Quote]]:
+        """The block for one programme, conclusion in the question's form first, and the quotes it shows."""
+        opening = ""
+        if u.form.parts and not is_list_quote(quotes):
+            parts, missing = self._part_quotes(u, programme)
+            extra = [q for q in quotes if all(q.sentence != p.sentence for p in parts)]
+            quotes = [*parts, *extra][: len(parts) + 1] if parts else quotes
+            if missing:
+                tail = "".join(compose.PART_NOT_COVERED.format(part=part) for part in missing)
+                return "\n".join(q.text for q in compose.standalone(quotes)) + "\n" + tail, quotes
+        if u.form.form is Form.YES_NO:
+            verdict = decide(u.form, passages, quotes)
+            if verdict is not None:
+                opening = verdict_lead(verdict, u.form)
+                if verdict.evidence is not None and all(q.sentence != verdict.evidence.sentence for q in quotes):
+                    quotes = [verdict.evidence, *quotes[: QUOTES_PER_ANSWER - 1]]
+        quotes = compose.standalone(quotes)
+        body = "\n".join(q.text for q in quotes)
+        return (f"{opening}\n{body}" if opening else body), quotes
+
+    def _quoted_answer(self, query: str, retrieved: dict[str, Retrieved], programme: str | None,
+                       named: bool, u: Understanding) -> Answer:
         blocks: list[str] = []
         sources: list[Source] = []
         passages: list[Passage] = []
         for pid, r in retrieved.items():
-            quotes = compose.best_quotes(query_tokens, r.passages, self._weight(pid), limit=QUOTES_PER_ANSWER,
-                                         wants_value=compose.asks_for_value(query),
-                                         wants_negative=compose.asks_negative(query),
-                                         literals=[f"第{n}回" for n in _ROUND.findall(query)])
+            quotes = self._quotes(query, r.passages, pid, limit=QUOTES_PER_ANSWER)
             if not quotes:
                 continue
-            text = "\n".join(q.text for q in quotes)
+            text, quotes = self._lead_text(u, quotes, r.passages, pid)
             labelled = len(retrieved) > 1 or self._labelled(named)
             blocks.append(compose.labelled(self._name(pid), text) if labelled else text)
             sources.extend(compose.sources_from_quotes(quotes))
-            passages.extend(r.passages)
+            passages.extend(dict.fromkeys([*r.passages, *(q.passage for q in quotes)]))
         if not blocks:
             return self._not_covered(None, programme)
         lead = blocks[0] if len(blocks) == 1 else "制度ごとにお答えします。"
@@ -322,6 +372,11 @@ class Engine:
                           passages=passages)
         text = compose.render("制度ごとにお答えします。", blocks, sources)
         return Answer(answer=text, found=True, programme=None, sources=sources, passages=passages)
+
+
+def is_list_quote(quotes: Sequence[compose.Quote]) -> bool:
+    """Quotes that are one whole list: a multi-part question over a list is answered by the list."""
+    return len(quotes) > 1 and len({q.passage.node_id for q in quotes}) == 1 and compose.is_list_like(quotes[0].passage)
 
 
 def _only_programme(retrieved: Retrieved) -> str | None:

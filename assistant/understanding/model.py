@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.understanding.forms import Form, QuestionForm
+
 
 @dataclass
 class Understanding:
@@ -24,3 +26,5 @@ class Understanding:
     # The message without the names of our programmes (typos included): what retrieval should search
     # once the programme filter knows the programme; names only pull toward overview sections.
     topic_text: str = ""
+    # How the question asks (yes/no, how much, a list, several parts): decides how the answer leads.
+    form: QuestionForm = field(default_factory=lambda: QuestionForm(Form.OTHER))

@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.programmes import Programme
 from assistant.understanding.context import contains_any
+from assistant.understanding.forms import question_form
 from assistant.understanding.intents import cue_intent, final_intent, is_reset
 from assistant.understanding.lexicon import INTENT_CUES
 from assistant.understanding.members import extract_consortium_flags, extract_members
@@ -55,4 +56,5 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
         slots=slots,
         reset=is_reset(clean),
         other_programme=match.other_programme,
+        form=question_form(match.topic_text or clean),
     )

@@ -1,0 +1,186 @@
+"""The form of a question: what kind of first sentence answers it (はい/いいえ, a figure, a date, a list ...).
+
+Read deterministically from the question's wording, for any programme: the form decides how the answer
+leads, never what it says (that comes from the passages or the calculator). A yes/no question also
+yields what it asks about (its subject: 「NPO法人は…なれますか」 → NPO法人) and the predicate to repeat
+back (なれます / なれません), so the lead can answer in the question's own terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Form(StrEnum):
+    YES_NO = "yes_no"
+    AMOUNT = "amount"
+    COUNT = "count"
+    WHEN = "when"
+    DURATION = "duration"
+    WHO = "who"
+    WHICH = "which"
+    LIST = "list"
+    WHY = "why"
+    COMPARE = "compare"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """How a question asks; `parts` holds each asked thing of a multi-part question (else empty)."""
+
+    form: Form
+    subject: str | None = None  # yes/no: what the question asks about
+    yes: str | None = None  # yes/no: the predicate affirmed (なれます)
+    no: str | None = None  # yes/no: the predicate denied (なれません)
+    negative: bool = False  # yes/no asked in the negative (対象外ですか, できないのですか)
+    parts: tuple[str, ...] = ()
+
+
+# Words of asking: a message with one of them is not a yes/no question, whatever its ending.
+_WH = re.compile(
+    r"いくら|幾ら|なんぼ|何|なに|なん|どの|どこ|誰|だれ|どう|どれ|なぜ|なんで|どんな|どちら|どっち|いつ|どういう|どのよう"
+)
+_ORDERED_FORMS: tuple[tuple[Form, re.Pattern[str]], ...] = (
+    (Form.COMPARE, re.compile(r"違い|ちがい|異なる|比較|比べ|差は")),
+    (Form.WHY, re.compile(r"なぜ|なんで|どうして|理由|どのように|どうやって|どうすれば|方法|手順|やり方")),
+    (Form.DURATION, re.compile(r"どのくらいの期間|何か月|何ヶ月|何カ月|何年間|何日間|期間は|どれくらいかか|どのくらいかか")),
+    (Form.WHEN, re.compile(r"いつ|何月|何日|何時|締切|締め切|期限|期日|スケジュール|日程")),
+    (Form.AMOUNT, re.compile(r"いくら|幾ら|なんぼ|何円|何万|金額|補助額|上限|下限|限度|補助率|助成率|何%|何割|何分の")),
+    (Form.COUNT, re.compile(r"何人|何社|何者|何件|何者|何団体|何個|何名|いくつ|件数|社数")),
+    (Form.WHO, re.compile(r"誰|だれ|どなた|どこ|どんな(?:人|者|事業者|組織|会社|企業)")),
+    (Form.LIST, re.compile(r"どんな|どのような|何があり|なにがあり|何が対象|一覧|全部|すべて|全て|種類|項目|とは何")),
+    (Form.WHICH, re.compile(r"どれ|どの|どちら|どっち")),
+)
+# Endings of a yes/no question; group 1 is the predicate to repeat (できます, 対象です).
+_TRAILER = re.compile(r"[\s??!!。、…]+$|(?:よろしく)?お願い(?:します|いたします)?$|教えてください$|教えて$")
+_MASU_Q = re.compile(r"(\S*?)ま(?:す|せん)(?:でしょう)?か$|(\S*?)ま(?:す|せん)$")
+_DESU_Q = re.compile(r"(\S*?)(?:なの)?(?:です|でしょう)か$|(\S*?)(?:なん)?ですか$")
+_PLAIN_Q = re.compile(
+    r"(対象|対象外|可能|必要|不要|OK|大丈夫|いい|よい|良い|可|不可|該当)(?:なの)?(?:か)?$"
+    r"|(でき|なれ|使え|もらえ|受け(?:られ)?|含まれ|認められ|なる|できる|なれる|使える|もらえる|含まれる|認められる)(?:の)?(?:か)?$"
+)
+_NEG_ASK = re.compile(r"対象外|できない|なれない|ならない|いけない|ダメ|だめ|不可")
+# The topic of a yes/no question: what comes before its first は/も/って, or before が/を when there is none.
+_TOPIC_SPLIT = re.compile(r"(?:でも|では|には|とは|は|も|って)(?=\S)")
+# What a removed programme name leaves at the start: 「(新事業進出補助金)でNPO法人は…」.
+_LEADING = re.compile(r"^[\s、。]*(?:について|では|で|の|は|って|に|、)+")
+# A clause that only says which programme: 「輸出支援の補助金で、」「この助成金では」.
+_PROGRAMME_CLAUSE = re.compile(r"^.*?(?:補助金|助成金|助成事業|補助事業|給付金|支援事業|制度)(?:について|では|で|の場合|は)[、,]?")
+_PROGRAMME_NAME = re.compile(r"(?:補助金|助成金|助成事業|補助事業|給付金|支援事業|制度)$")
+_OBJECT_SPLIT = re.compile(r"(?:が|を)(?=\S)")
+# Joiners of a multi-part question: 「予算の総額と、採択される社数は?」「通常と特例の両方で」.
+_MULTI_MARK = re.compile(r"それぞれ|両方|ともに|および|及び|並びに|と、|や、")
+_PART_SPLIT = re.compile(r"と、|や、|および|及び|並びに|、")
+
+
+def _strip(text: str) -> str:
+    previous = None
+    text = text.strip()
+    while previous != text:
+        previous, text = text, _TRAILER.sub("", text).strip()
+    return text
+
+
+def _predicates(stem: str, polite: str) -> tuple[str, str]:
+    """(affirmed, denied) forms of the predicate a question ends with."""
+    if polite == "masu":
+        return f"{stem}ます", f"{stem}ません"
+    if stem.endswith(("対象", "該当", "可能", "必要")):
+        return f"{stem}です", f"{stem}ではありません"
+    return f"{stem}です", f"{stem}ではありません"
+
+
+_PREDICATE_START = re.compile(r"(?:対象|可能|必要|不要|該当)$")
+
+
+def _predicate_word(head: str) -> str:
+    """The last word of what precedes the ending: 「中心になれ」→ なれ, 「補助の対象」→ 対象."""
+    from assistant.tokenizer import morphemes
+
+    words = morphemes(head)
+    if not words:
+        return head
+    last_noun = max((i for i, w in enumerate(words) if w[1] == "名詞"), default=-1)
+    if last_noun == len(words) - 1:  # 「…対象」「…必要」: the noun is the predicate
+        return words[-1][0]
+    tail = words[last_noun + 1:]
+    while tail and tail[0][1] == "助詞":
+        tail = tail[1:]
+    return "".join(w[0] for w in tail)
+
+
+def _yes_no(text: str) -> QuestionForm | None:
+    body = _strip(text)
+    if not body or _WH.search(body):
+        return None
+    negative = bool(_NEG_ASK.search(body))
+    for pattern, polite in ((_MASU_Q, "masu"), (_DESU_Q, "desu")):
+        match = pattern.search(body)
+        if match:
+            head = match.group(1) if match.group(1) is not None else match.group(2) or ""
+            word = _predicate_word(head) if head else ""
+            if not word:
+                return None
+            yes, no = _predicates(word, polite)  # 「できませんか」 asks whether it can: answered as できます
+            return QuestionForm(Form.YES_NO, _subject(body), yes, no, negative)
+    match = _PLAIN_Q.search(body)
+    if match:
+        word = match.group(1) or match.group(2)
+        if word.endswith("る"):
+            word = word[:-1]
+            return QuestionForm(Form.YES_NO, _subject(body), f"{word}ます", f"{word}ません", negative)
+        yes, no = _predicates(word, "desu")
+        return QuestionForm(Form.YES_NO, _subject(body), yes, no, negative)
+    return None
+
+
+def _subject(body: str) -> str | None:
+    """What a yes/no question asks about: the words before its first は/も/って (else が/を).
+
+    A topic that is only a programme's name (「新事業進出補助金は単独で…」) is skipped for the next one.
+    """
+    for splitter in (_TOPIC_SPLIT, _OBJECT_SPLIT):
+        rest = body
+        for _ in range(3):
+            parts = splitter.split(rest, maxsplit=1)
+            if len(parts) < 2:
+                break
+            topic = _LEADING.sub("", _PROGRAMME_CLAUSE.sub("", parts[0])).strip("「」『』 、")
+            if topic and not _PROGRAMME_NAME.search(topic):
+                return topic
+            rest = parts[1]
+    return None
+
+
+# 「通常と特例の両方で上限は?」: two values of one attribute, asked together.
+_BOTH = re.compile(r"([^\s、。はをがの]+)と([^\s、。はをがの]+?)(?:の)?(?:両方|それぞれ|どちらも|ともに)")
+_PART_END = re.compile(r"(?:について|は|も|を)$")
+
+
+def _parts(text: str) -> tuple[str, ...]:
+    """The asked things of a multi-part question, each with an attribute of its own; () when one."""
+    if not _MULTI_MARK.search(text):
+        return ()
+    body = _strip(text)
+    both = _BOTH.search(body)
+    if both:
+        rest = (body[: both.start()] + body[both.end():]).strip("でにのはを、 ")
+        return (f"{both.group(1)}の{rest}", f"{both.group(2)}の{rest}")
+    pieces = [_PART_END.sub("", p.strip()) for p in _PART_SPLIT.split(body) if p.strip()]
+    pieces = [p for p in pieces if p]
+    return tuple(pieces) if len(pieces) >= 2 else ()
+
+
+def question_form(text: str) -> QuestionForm:
+    """The form of a question and, for a multi-part one, its parts."""
+    parts = _parts(text)
+    yes_no = _yes_no(text)
+    if yes_no is not None:
+        return QuestionForm(yes_no.form, yes_no.subject, yes_no.yes, yes_no.no, yes_no.negative, parts)
+    for form, pattern in _ORDERED_FORMS:
+        if pattern.search(text):
+            return QuestionForm(form, parts=parts)
+    return QuestionForm(Form.OTHER, parts=parts)
