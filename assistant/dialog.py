@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.understanding import Understanding
+from assistant.understanding.members import apply_members_change
 
 # Intents answered by the calculator (the rest are answered from retrieved passages).
 CALCULATION_INTENTS = frozenset(
@@ -51,7 +52,10 @@ def merge(state: DialogState, u: Understanding, programme_override: str | None =
     # 「新事業進出補助金です」 answering our which-programme question is a follow-up too.
     is_follow_up = u.intent is None and bool(u.slots or u.programme) and state.intent is not None
     intent = u.intent or (state.intent if is_follow_up else None) or "fact"
-    state.slots.update(u.slots)
+    slots = dict(u.slots)
+    if "members" in slots and "members" in state.slots:
+        slots["members"] = apply_members_change(state.slots["members"], slots["members"], u.members_change)
+    state.slots.update(slots)
     programme = named or state.programme
     state.programme = programme
     if intent in CALCULATION_INTENTS:

@@ -21,7 +21,7 @@ from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Passage, Source
 from assistant.understanding import Understanding, understand
-from assistant.understanding.forms import Form
+from assistant.understanding.forms import Form, QuestionForm
 from assistant.understanding.manners import small_talk_reply
 from assistant.verdict import decide
 from assistant.verdict import lead as verdict_lead
@@ -106,7 +106,7 @@ class Engine:
             return Answer(answer=u.error, found=False, programme=state.programme)
         clean = u.text
         if (reply := small_talk_reply(clean)) is not None:
-            return Answer(answer=reply, found=True, programme=state.programme)
+            return Answer(answer=reply, found=False, programme=state.programme)  # not from the documents
         if u.reset:
             state.reset()
             if not (u.intent or u.slots or u.programme):
@@ -286,7 +286,7 @@ class Engine:
         if not result.applicable:
             return self._fact_answer(query, u, turn)
         label = self._name(turn.programme) if self._labelled(bool(u.programme)) else None
-        return self._render_calculation(query, result.to_dict(), retrieved, turn.programme, label)
+        return self._render_calculation(query, result.to_dict(), retrieved, turn.programme, label, u.form)
 
     def _calculation_candidates(self, query: str, turn: Turn) -> list[str]:
         """Programmes a numeric question with no programme named may be about, best first.
@@ -311,7 +311,7 @@ class Engine:
         return candidates
 
     def _render_calculation(self, query: str, calc: dict[str, Any], retrieved: Retrieved,
-                            programme: str, label: str | None) -> Answer:
+                            programme: str, label: str | None, form: QuestionForm | None = None) -> Answer:
         from assistant.tokenizer import tokenize
 
         sources = compose.sources_from_trace(calc)
@@ -332,6 +332,9 @@ class Engine:
             failed = [c if c.endswith(("。", ")", ")")) else c + "。" for c in calc.get("failed_conditions", [])]
             reasons = [calc.get("calculation_line") or "", *failed]
             reasons += _explanation_details(calc)
+        if form is not None and form.form is Form.YES_NO and isinstance(calc.get("eligible"), bool) and not (
+                calc["invalid_inputs"] or calc["missing_inputs"]):
+            conclusion = ("はい、" if calc["eligible"] else "いいえ、") + conclusion  # the verdict, in so many words
         if label:
             conclusion = compose.labelled(label, conclusion)
         return Answer(answer=compose.render(conclusion, reasons, sources, follow_up), found=True,

@@ -20,7 +20,7 @@ _NOT_MEMBER_AFTER_RE = re.compile(
     r"^(?:庁|診断士|基盤整備機構|団体中央会|向け|の定義|の範囲|の要件|の条件|に該当|に当た|にあた|扱い|かどうか|"
     r"になり|に入|に含|と言え|といえ|ですか|か\?|の子会社|の親会社|の輸出|の海外)"
 )
-_COUNT_GAP_AFTER_RE = re.compile(r"^(?:\s|が|を|は|も|:|から)*$")
+_COUNT_GAP_AFTER_RE = re.compile(r"^(?:\s|が|を|は|も|:|から|もう|さらに|あと|追加で|計)*$")
 _COUNT_GAP_BEFORE_RE = re.compile(r"^(?:\s|の)*$")
 
 _GROUP_RE = re.compile(r"親会社|子会社|孫会社|グループ会社|グループ企業|同一グループ|同じグループ|関連会社|兄弟会社|親子会社|グループ内")
@@ -58,21 +58,50 @@ def _count_for(text: str, start: int, end: int, mentions: tuple[NumberMention, .
     return None
 
 
+# What separates two members of a list: 「AとB」「A、B」「AやB」「A及びB」.
+_MEMBER_SEPARATOR_RE = re.compile(r"[、,,と]|や|および|及び|並びに|\+|&")
+# Kinds that say only what a member does (地域商社, 金融機関): in one phrase with a kind that says its
+# size or legal form (「地域商社(中小企業)」「中小企業の地域商社」), the latter decides.
+_ROLE_ONLY = "その他"
+
+
+def _phrases(text: str, matches: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """Member words grouped by phrase: words with no separator between them describe one member."""
+    groups: list[list[re.Match[str]]] = []
+    for match in matches:
+        if groups and not _MEMBER_SEPARATOR_RE.search(text[groups[-1][-1].end() : match.start()]):
+            groups[-1].append(match)
+        else:
+            groups.append([match])
+    return groups
+
+
+def _phrase_kind(group: list[re.Match[str]]) -> str:
+    kinds = [_MEMBER_TABLE[m.group()] for m in group]
+    specific = [k for k in kinds if k != _ROLE_ONLY]
+    return specific[-1] if specific else kinds[-1]
+
+
 def extract_members(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
     """Members described in words, and the spans of the words used (so they are not read as 業種).
 
+    Each member phrase is read once: 「地域商社(中小企業)」 is one 中小企業, 「中小企業の地域商社2社」 two.
     A lone organisation word with no count describes no consortium: in 「中小企業に該当しますか」 it
     is the category asked about, in 「大学はコア事業者になれますか」 a kind asked about.
     """
     mentions = find_numbers(text)
+    matches = [m for m in _MEMBER_RE.finditer(text)
+               if not _NOT_MEMBER_AFTER_RE.match(text[m.end() : m.end() + 8])]
     found: list[tuple[str, int, bool]] = []
     spans: list[tuple[int, int]] = []
-    for match in _MEMBER_RE.finditer(text):
-        if _NOT_MEMBER_AFTER_RE.match(text[match.end() : match.end() + 8]):
-            continue
-        count = _count_for(text, match.start(), match.end(), mentions)
-        found.append((_MEMBER_TABLE[match.group()], count if count is not None else 1, count is not None))
-        spans.append((match.start(), match.end()))
+    for group in _phrases(text, matches):
+        count = None
+        for match in reversed(group):  # the count follows the phrase (「…地域商社2社」) or precedes it
+            count = _count_for(text, match.start(), match.end(), mentions)
+            if count is not None:
+                break
+        found.append((_phrase_kind(group), count if count is not None else 1, count is not None))
+        spans.extend((m.start(), m.end()) for m in group)
     explicit = any(has_count for _, _, has_count in found)
     if not found or not (explicit or len(found) >= 2):
         return [], []
@@ -84,6 +113,30 @@ def extract_members(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, in
         else:
             members.append({"type": kind, "count": count})
     return members, spans
+
+
+_ADD_RE = re.compile(r"加え|加わ|追加|増や|入れ|もう\d|もう[一二三]|さらに|プラス")
+_REMOVE_RE = re.compile(r"外し|外す|抜け|抜い|除い|除く|減ら|やめ|なくし|無くし|取り除")
+
+
+def members_change(text: str) -> str:
+    """How a follow-up's members relate to those already given: "add", "remove" or "replace"."""
+    if _REMOVE_RE.search(text):
+        return "remove"
+    if _ADD_RE.search(text):
+        return "add"
+    return "replace"
+
+
+def apply_members_change(current: list[dict[str, Any]], stated: list[dict[str, Any]], change: str) -> list[dict[str, Any]]:
+    """The members after a follow-up adds, removes or replaces some (「大企業をもう1社加えたら?」)."""
+    if change == "replace" or not current:
+        return [dict(m) for m in stated] if change != "remove" else [dict(m) for m in current]
+    counts = {m["type"]: m["count"] for m in current}
+    for member in stated:
+        delta = member["count"] if change == "add" else -member["count"]
+        counts[member["type"]] = max(0, counts.get(member["type"], 0) + delta)
+    return [{"type": kind, "count": count} for kind, count in counts.items() if count > 0]
 
 
 def extract_same_group_only(text: str, other_members: bool, consortium_context: bool) -> bool | None:
@@ -119,6 +172,8 @@ def extract_consortium_flags(
         "outsourcing_only": _flag(_OUTSOURCING_RE, text),
         "single_applicant": _flag(_SINGLE_RE, text),
     }
+    if flags["single_applicant"] and sum(m["count"] for m in members) >= 2:
+        flags["single_applicant"] = None  # 「中小企業2社と大企業1社で申請」: the 1社で is one member's count
     if _WRITING_NO_RE.search(text):
         flags["roles_in_writing"] = False
     elif _WRITING_YES_RE.search(text):

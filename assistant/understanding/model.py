@@ -26,5 +26,7 @@ class Understanding:
     # The message without the names of our programmes (typos included): what retrieval should search
     # once the programme filter knows the programme; names only pull toward overview sections.
     topic_text: str = ""
+    # How this message's members relate to those given before: "add", "remove" or "replace".
+    members_change: str = "replace"
     # How the question asks (yes/no, how much, a list, several parts): decides how the answer leads.
     form: QuestionForm = field(default_factory=lambda: QuestionForm(Form.OTHER))

@@ -10,7 +10,7 @@ from assistant.understanding.context import contains_any
 from assistant.understanding.forms import question_form
 from assistant.understanding.intents import cue_intent, final_intent, is_reset
 from assistant.understanding.lexicon import INTENT_CUES
-from assistant.understanding.members import extract_consortium_flags, extract_members
+from assistant.understanding.members import extract_consortium_flags, extract_members, members_change
 from assistant.understanding.model import Understanding
 from assistant.understanding.number_slots import extract_number_slots
 from assistant.understanding.programme_detection import MASK_CHAR, detect_programmes
@@ -57,4 +57,5 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
         reset=is_reset(clean),
         other_programme=match.other_programme,
         form=question_form(match.topic_text or clean),
+        members_change=members_change(masked) if "members" in slots else "replace",
     )

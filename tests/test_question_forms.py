@@ -1,0 +1,144 @@
+"""Question forms: the first sentence answers in the form asked (はい/いいえ, one line per part, a short
+thank-you), decided from the passages for any programme; members read once per phrase."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import Engine
+from assistant.settings import Settings
+from assistant.types import Answer
+from assistant.understanding.forms import Form, question_form
+from assistant.understanding.manners import small_talk_reply
+from assistant.understanding.members import apply_members_change, extract_members, members_change
+
+
+@pytest.mark.parametrize(("question", "subject", "yes", "no"), [
+    ("NPO法人は連携体の中心になれますか?", "NPO法人", "なれます", "なれません"),
+    ("運搬費は補助の対象?", "運搬費", "対象です", "対象ではありません"),
+    ("GビズIDは必要ですか?", "GビズID", "必要です", "必要ではありません"),
+    ("個人事業主でも申請できる?", "個人事業主", "できます", "できません"),
+    ("輸出支援の補助金で、大学は連携体に参加できませんか", "大学", "できます", "できません"),
+    ("リース料は使えますか", "リース料", "使えます", "使えません"),
+])
+def test_yes_no_questions_give_their_subject_and_predicate(question: str, subject: str, yes: str, no: str) -> None:
+    form = question_form(question)
+    assert (form.form, form.subject, form.yes, form.no) == (Form.YES_NO, subject, yes, no)
+
+
+@pytest.mark.parametrize(("question", "form"), [
+    ("補助上限額はいくらですか?", Form.AMOUNT),
+    ("締切はいつ?", Form.WHEN),
+    ("審査項目は?", Form.LIST),
+    ("補助事業の期間はどのくらい?", Form.DURATION),
+    ("通常枠と特例の違いは?", Form.COMPARE),
+    ("何社まで連携できますか", Form.COUNT),
+])
+def test_questions_with_a_word_of_asking_are_not_yes_no(question: str, form: Form) -> None:
+    assert question_form(question).form is form
+
+
+def test_multi_part_questions_are_split_into_their_parts() -> None:
+    assert question_form("予算の総額と、採択される社数の見込みは?").parts == ("予算の総額", "採択される社数の見込み")
+    assert question_form("通常と特例の両方で上限を教えて").parts == ("通常の上限", "特例の上限")
+    assert question_form("親会社と子会社だけで連携体を組めますか?").parts == ()
+
+
+@pytest.mark.parametrize("text", ["ありがとうございました", "こんにちは", "助かりました!", "了解です。失礼します"])
+def test_thanks_and_greetings_get_a_short_reply(text: str) -> None:
+    reply = small_talk_reply(text)
+    assert reply and len(reply) < 80 and "申し訳" not in reply
+
+
+@pytest.mark.parametrize("text", ["ありがとう、締切はいつですか", "こんにちは。補助率は?", "補助上限は?"])
+def test_a_question_is_never_small_talk(text: str) -> None:
+    assert small_talk_reply(text) is None
+
+
+@pytest.mark.parametrize(("text", "members"), [
+    ("地域商社(中小企業)、物流会社(中堅企業)、商社(大企業)の3者",
+     [{"type": "中小企業", "count": 1}, {"type": "中堅企業", "count": 1}, {"type": "大企業", "count": 1}]),
+    ("中小企業の地域商社2社と大学1校", [{"type": "中小企業", "count": 2}, {"type": "大学", "count": 1}]),
+    ("中小企業3社とNPO法人1団体", [{"type": "中小企業", "count": 3}, {"type": "NPO", "count": 1}]),
+])
+def test_each_member_phrase_is_read_once(text: str, members: list[dict[str, object]]) -> None:
+    assert extract_members(text)[0] == members
+
+
+def test_follow_ups_add_remove_or_replace_members() -> None:
+    current = [{"type": "中小企業", "count": 2}, {"type": "大企業", "count": 2}]
+    assert members_change("大企業をもう1社加えたら?") == "add"
+    assert members_change("大企業を1社外したら?") == "remove"
+    assert members_change("中小企業3社と大学1校なら?") == "replace"
+    assert apply_members_change(current, [{"type": "大企業", "count": 1}], "add")[1] == {"type": "大企業", "count": 3}
+    assert apply_members_change(current, [{"type": "大企業", "count": 2}], "remove") == [{"type": "中小企業", "count": 2}]
+
+
+# --- end to end over the real shipped store ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def engine(built_store: Settings) -> Engine:
+    engine = Engine.from_settings(built_store.model_copy(update={"today": None}))
+    engine.warm_up()
+    return engine
+
+
+def ask(engine: Engine, *turns: str) -> Answer:
+    state = engine.new_state()
+    answer = None
+    for text in turns:
+        answer = engine.answer(text, state)
+    assert answer is not None
+    return answer
+
+
+def lead(answer: Answer) -> str:
+    return answer.answer.split("\n")[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "verdict", "evidence"), [
+    ("輸出支援の補助金で、NPO法人はコア事業者になれますか?", "はい、なれます", "NPO"),
+    ("新事業進出補助金では、運搬費も補助の対象?", "はい、対象です", "運搬費"),
+    ("新事業進出補助金の申請にGビズIDは要りますか?", "はい、", "GビズID"),
+])
+def test_yes_no_leads_with_the_verdict_and_quotes_its_evidence(engine: Engine, question: str, verdict: str,
+                                                               evidence: str) -> None:
+    answer = ask(engine, question)
+    assert verdict in lead(answer)
+    assert any(evidence in s.text for s in answer.sources)
+
+
+@pytest.mark.slow
+def test_a_subject_the_documents_never_name_is_not_guessed_yes(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金で中古のフォークリフトは補助対象になりますか?")
+    assert not lead(answer).split("】")[-1].startswith(("はい", "いいえ"))
+
+
+@pytest.mark.slow
+def test_calculator_verdicts_lead_with_yes_or_no(engine: Engine) -> None:
+    assert "いいえ、" in lead(ask(engine, "輸出支援の補助金で、親会社と子会社だけで連携体を組めますか?"))
+    assert "はい、" in lead(ask(engine, "新事業進出補助金で、従業員40人、資本金8,000万円の製造業は対象になりますか?"))
+
+
+@pytest.mark.slow
+def test_consortium_follow_up_adds_a_member(engine: Engine) -> None:
+    answer = ask(engine, "輸出支援の補助金で中小企業2社と大企業1社で申請できますか?", "大企業をもう1社加えたら?")
+    assert answer.calculation is not None and answer.calculation["eligible"] is False
+    assert "2者/全4者" in answer.answer
+
+
+@pytest.mark.slow
+def test_multi_part_question_answers_each_part(engine: Engine) -> None:
+    answer = ask(engine, "輸出支援の補助金の補助率と、事業の実施期間を教えてください")
+    assert "2分の1" in answer.answer and "2026年1月31日" in answer.answer
+
+
+@pytest.mark.slow
+def test_thanks_mid_conversation_keeps_the_calculation(engine: Engine) -> None:
+    state = engine.new_state()
+    engine.answer("新事業進出補助金で従業員10人、投資額3,000万円なら補助額は?", state)
+    reply = engine.answer("ありがとうございます!", state)
+    assert reply.found is False and len(reply.answer) < 80
+    again = engine.answer("では投資額が6,000万円なら?", state)
+    assert again.calculation is not None and again.calculation["amount"] == 25_000_000
