@@ -38,6 +38,11 @@ VALUE_BONUS = 0.1
 # must not be answered with the list of what is not (both share 対象 and 経費).
 _NEGATIVE = re.compile(r"対象外|外の経費|とならない|にならない|できない|除く|除外|不可|認められない|減点|ない経費|ないもの")
 NEGATIVE_HEADING_PENALTY = 0.3
+# Words of asking that every sentence may contain (「どんなものがありますか」): no evidence of an answer.
+_LIGHT_WORDS = frozenset({"物", "もの", "事", "こと", "有る", "ある", "為る", "する", "居る", "いる",
+                          "どんな", "何", "なに", "全部", "教える", "下さる", "ください", "欲しい"})
+# 「…を全部教えて」「どんな経費がありますか」: a passage that enumerates is the answer.
+LIST_BONUS = 0.15
 # A sentence that names what the question names word for word (第12回) beats one that shares tokens.
 LITERAL_BONUS = 0.2
 
@@ -112,6 +117,7 @@ def best_quotes(
     wants_value: bool = False,
     wants_negative: bool = True,
     literals: Sequence[str] = (),
+    wants_list: bool = False,
 ) -> list[Quote]:
     """The sentences that share the most (weighted) query tokens, best first.
 
@@ -119,7 +125,7 @@ def best_quotes(
     a bonus for the retriever's rank: the retriever judged the whole passage and is usually right.
     When the best sentence sits in a list-like passage, the whole list is the answer.
     """
-    wanted = {t: weight(t) for t in set(query_tokens)}
+    wanted = {t: weight(t) for t in set(query_tokens) if t not in _LIGHT_WORDS}
     total = sum(wanted.values())
     if not total:
         return []
@@ -135,7 +141,8 @@ def best_quotes(
             if covered > 0:
                 value = VALUE_BONUS if wants_value and _FIGURE.search(sentence) else 0.0
                 literal = LITERAL_BONUS if any(lit in sentence for lit in literals) else 0.0
-                scored.append(Quote(sentence, passage, covered + bonus + value + literal))
+                listed = LIST_BONUS if wants_list and is_list_like(passage) else 0.0
+                scored.append(Quote(sentence, passage, covered + bonus + value + literal + listed))
     if not scored:
         return []
     scored.sort(key=lambda q: q.score, reverse=True)

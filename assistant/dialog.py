@@ -18,6 +18,14 @@ CALCULATION_INTENTS = frozenset(
      "schedule"}
 )
 
+# Calculator questions that take no inputs (a deadline): asked in between, a follow-up still goes back
+# to the calculation before them.
+_NO_INPUT_INTENTS = frozenset({"schedule"})
+
+
+_COMPOSITION_FLAGS = ("single_applicant", "same_group_only", "outsourcing_only")
+
+
 @dataclass
 class DialogState:
     """What one conversation has established so far."""
@@ -53,12 +61,16 @@ def merge(state: DialogState, u: Understanding, programme_override: str | None =
     is_follow_up = u.intent is None and bool(u.slots or u.programme) and state.intent is not None
     intent = u.intent or (state.intent if is_follow_up else None) or "fact"
     slots = dict(u.slots)
+    if "members" in slots and u.members_change == "replace":
+        # A new composition: what was said of the old one (単独, 同一グループのみ ...) no longer holds.
+        for flag in _COMPOSITION_FLAGS:
+            state.slots.pop(flag, None)
     if "members" in slots and "members" in state.slots:
         slots["members"] = apply_members_change(state.slots["members"], slots["members"], u.members_change)
     state.slots.update(slots)
     programme = named or state.programme
     state.programme = programme
-    if intent in CALCULATION_INTENTS:
+    if intent in CALCULATION_INTENTS and intent not in _NO_INPUT_INTENTS:
         # A fact question in between (「締切は?」) must not lose the calculation a follow-up goes back to.
         state.intent = intent
     state.turns += 1

@@ -19,9 +19,13 @@ from assistant.dialog import CALCULATION_INTENTS, DialogState, Turn, merge
 from assistant.names import normalise
 from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
+from assistant.spelling import correct, vocabulary_of
 from assistant.types import Answer, Passage, Source
 from assistant.understanding import Understanding, understand
+from assistant.understanding.context import contains_any
+from assistant.understanding.intents import cue_intent
 from assistant.understanding.forms import Form, QuestionForm
+from assistant.understanding.lexicon import DEADLINE_WORDS, OTHER_MILESTONES
 from assistant.understanding.manners import small_talk_reply
 from assistant.verdict import decide
 from assistant.verdict import lead as verdict_lead
@@ -104,6 +108,9 @@ class Engine:
         u = understand(text, self.programmes)  # sanitises first: empty or huge input comes back as u.error
         if u.error:
             return Answer(answer=u.error, found=False, programme=state.programme)
+        corrected = correct(u.text, vocabulary_of(self.retriever.snapshot()))
+        if corrected != u.text:
+            u = understand(corrected, self.programmes)  # 「補助上減額」 read as the documents' 「補助上限額」
         clean = u.text
         if (reply := small_talk_reply(clean)) is not None:
             return Answer(answer=reply, found=False, programme=state.programme)  # not from the documents
@@ -116,7 +123,7 @@ class Engine:
         turn = merge(state, u, programme_override)
         # Search without the programme's own names (the filter knows it); keep them if nothing else is left.
         query = u.topic_text if _NOT_A_TOPIC.sub("", u.topic_text) else clean
-        if turn.intent in CALCULATION_INTENTS:
+        if turn.intent in CALCULATION_INTENTS and not _asks_passages(u, turn):
             answer = self._calculation_answer(query, u, turn)
             if state.programme is None and answer.calculation is not None:
                 state.programme = answer.programme  # the follow-ups continue with the programme we chose
@@ -182,13 +189,14 @@ class Engine:
         """Whether a lead must name its programme: the question named none, or the store holds several."""
         return not named or len(self.programmes) > 1
 
-    def _quotes(self, query: str, passages: Sequence[Passage], programme: str, limit: int) -> list[compose.Quote]:
+    def _quotes(self, query: str, passages: Sequence[Passage], programme: str, limit: int,
+                wants_list: bool = False) -> list[compose.Quote]:
         from assistant.tokenizer import tokenize
 
         return compose.best_quotes(tokenize(query), passages, self._weight(programme), limit=limit,
                                    wants_value=compose.asks_for_value(query),
                                    wants_negative=compose.asks_negative(query),
-                                   literals=[f"第{n}回" for n in _ROUND.findall(query)])
+                                   literals=[f"第{n}回" for n in _ROUND.findall(query)], wants_list=wants_list)
 
     def _part_quotes(self, u: Understanding, programme: str) -> tuple[list[compose.Quote], list[str]]:
         """One answer per asked part (「予算の総額と、採択される社数は?」), each from its own search.
@@ -210,6 +218,8 @@ class Engine:
     def _lead_text(self, u: Understanding, quotes: list[compose.Quote], passages: Sequence[Passage],
                    programme: str) -> tuple[str, list[compose.Quote]]:
         """The block for one programme, conclusion in the question's form first, and the quotes it shows."""
+        from assistant.tokenizer import content_tokens
+
         opening = ""
         if u.form.parts and not is_list_quote(quotes):
             parts, missing = self._part_quotes(u, programme)
@@ -219,7 +229,7 @@ class Engine:
                 tail = "".join(compose.PART_NOT_COVERED.format(part=part) for part in missing)
                 return "\n".join(q.text for q in compose.standalone(quotes)) + "\n" + tail, quotes
         if u.form.form is Form.YES_NO:
-            verdict = decide(u.form, passages, quotes)
+            verdict = decide(u.form, passages, quotes, content_tokens(u.topic_text or u.text))
             if verdict is not None:
                 opening = verdict_lead(verdict, u.form)
                 if verdict.evidence is not None and all(q.sentence != verdict.evidence.sentence for q in quotes):
@@ -234,7 +244,8 @@ class Engine:
         sources: list[Source] = []
         passages: list[Passage] = []
         for pid, r in retrieved.items():
-            quotes = self._quotes(query, r.passages, pid, limit=QUOTES_PER_ANSWER)
+            quotes = self._quotes(query, r.passages, pid, limit=QUOTES_PER_ANSWER,
+                                  wants_list=u.form.form is Form.LIST)
             if not quotes:
                 continue
             text, quotes = self._lead_text(u, quotes, r.passages, pid)
@@ -375,6 +386,25 @@ class Engine:
                           passages=passages)
         text = compose.render("制度ごとにお答えします。", blocks, sources)
         return Answer(answer=text, found=True, programme=None, sources=sources, passages=passages)
+
+
+# Checks that need facts about the applicant: asked as a plain yes/no with none given
+# (「大学も連携体に加われますか?」), the passages answer, not the calculator's general rule.
+_CHECK_INTENTS = frozenset({"sme_check", "consortium_check", "min_investment"})
+
+
+def _asks_passages(u: Understanding, turn: Turn) -> bool:
+    """A calculator intent whose question the passages answer better: several parts and no inputs, a
+    schedule milestone other than the deadline, or a yes/no check with no facts given."""
+    if turn.is_follow_up:
+        return False
+    if u.form.parts and not turn.slots and any(cue_intent(part)[0] not in CALCULATION_INTENTS
+                                               for part in u.form.parts):
+        return True  # 「補助率と補助上限は?」: the calculator would answer one part only
+    if turn.intent == "schedule" and contains_any(u.text, OTHER_MILESTONES) and not contains_any(
+            u.text, DEADLINE_WORDS):
+        return True
+    return turn.intent in _CHECK_INTENTS and u.form.form is Form.YES_NO and not u.slots
 
 
 def is_list_quote(quotes: Sequence[compose.Quote]) -> bool:

@@ -17,12 +17,27 @@ from assistant.compose import Quote, heading, is_list_like, split_sentences
 from assistant.types import Passage
 from assistant.understanding.forms import QuestionForm
 
-# A sentence that says "not" of what it names.
+# A sentence that says "not" of what it names: a negative ending or a word of exclusion. Double
+# negatives that oblige (「しなければなりません」) and hedges (「とは限りません」) are removed first.
 _NEGATED = re.compile(
-    r"対象外|対象と(?:は)?な(?:りません|らない)|対象にな(?:りません|らない)|対象としない|対象としません|"
-    r"認められ(?:ません|ない)|認めません|できません|できない|なれません|なれない|不可|含まれ(?:ません|ない)|"
-    r"含みません|禁止|除きます|除外|使えません|該当しません"
+    r"ません|ない(?:こと|もの|場合|ため|。|$)|なく|対象外|不可|禁止|除外|除き|除く|不要|なし|無し|認めない"
 )
+_NOT_NEGATION = re.compile(
+    r"(?:なけれ|なくて|ねば|なくちゃ)(?:は|ば)?(?:なりません|ならない|いけません|いけない)|ざるを得(?:ません|ない)|"
+    r"かもしれません|とは限りません|に限らず|だけでなく|のみならず|少なくない|欠かせません|欠かせない|"
+    r"問いません|問わず|構いません|差し支えありません|問題(?:は)?(?:ありません|ない)|少な[いく]|危な[いく]|間違いな[いく]"
+)
+# A sentence saying the documents do not tell: no evidence either way.
+_UNSTATED = re.compile(r"記載が(?:あり|され)ていません|記載(?:が|は)ありません|明記されていません|書かれていません|不明です")
+# A heading that forbids or excludes what its section lists.
+_NEGATIVE_HEADING = re.compile(r"禁止|対象外|不可|認められない|できない|除外|ならない")
+
+
+def negated(sentence: str) -> bool:
+    """Does the sentence say "not"? (「要件になっていません」「求められません」 yes; 「しなければなりません」 no)."""
+    return bool(_NEGATED.search(_NOT_NEGATION.sub("", sentence)))
+
+
 # A heading or introduction over a list that says "not": 対象外経費、補助対象とならない経費.
 _NEGATIVE_LIST = re.compile(r"対象外|とならない|にならない|できない|除く|除外|不可|認められない|ない経費|ないもの")
 # An introduction that makes its list complete: 「次のいずれかに該当する者に限ります」.
@@ -43,13 +58,25 @@ def _terms(subject: str) -> list[str]:
     return content_tokens(subject)
 
 
-def _names(sentence: str, terms: Sequence[str], subject: str) -> bool:
+def _naming(sentence: str, terms: Sequence[str], subject: str) -> float:
+    """How fully a sentence names the subject: 1.0 for all its words; the head noun (the last) must be there.
+
+    「口頭審査に、計画を手伝ったコンサルタント」 is named by a sentence on コンサルタント and 計画 without
+    the 口頭審査 of its heading; 0 when the head noun is missing or under half the words are there.
+    """
     from assistant.tokenizer import tokenize, with_synonyms
 
     if subject and subject in sentence:
-        return True
+        return 1.0
     tokens = with_synonyms(tokenize(sentence))
-    return bool(terms) and all(t in tokens or t in sentence for t in terms)
+
+    def has(term: str) -> bool:
+        return term in tokens or term in sentence
+
+    if not terms or not has(terms[-1]):
+        return 0.0
+    share = sum(1 for t in terms if has(t)) / len(terms)
+    return share if share >= 0.5 else 0.0
 
 
 def _list_intro(lines: list[str], at: int) -> str:
@@ -68,22 +95,39 @@ def _negative_context(passage: Passage, lines: list[str], at: int) -> bool:
     return bool(_NEGATIVE_LIST.search(heading(passage.section)) or _NEGATIVE_LIST.search(_list_intro(lines, at)))
 
 
-def decide(form: QuestionForm, passages: Sequence[Passage], quotes: Sequence[Quote]) -> Verdict | None:
-    """The verdict on a yes/no question from these passages; None when the form has no subject to judge."""
+def decide(form: QuestionForm, passages: Sequence[Passage], quotes: Sequence[Quote],
+           question_terms: Sequence[str] = ()) -> Verdict | None:
+    """The verdict on a yes/no question from these passages; None when the form has no subject to judge.
+
+    Among the sentences naming the subject, the one naming it most fully and sharing most of the
+    question's other words decides (「関与は要件になっていません」 over 「関与が必須でした」 of a predecessor
+    only when it shares more); ties go to the better-ranked passage.
+    """
     subject = (form.subject or "").strip()
     terms = _terms(subject) if subject else []
     if not terms:
         return None
+    from assistant.tokenizer import tokenize, with_synonyms
+
     ordered = list(dict.fromkeys([*(q.passage for q in quotes), *passages[:SEARCH_DEPTH]]))
-    for passage in ordered:
+    best: tuple[float, Verdict] | None = None
+    for rank, passage in enumerate(ordered):
         lines = split_sentences(passage.text, short_items=True)
         for at, line in enumerate(lines):
-            if not _names(line, terms, subject):
+            naming = _naming(line, terms, subject)
+            if not naming or _UNSTATED.search(line):
                 continue
+            shared = with_synonyms(tokenize(line + " " + heading(passage.section)))
+            overlap = sum(1 for t in question_terms if t in shared) / max(len(question_terms), 1)
+            score = naming + overlap - 0.01 * rank
             in_list = is_list_like(passage) and _is_item(line)
-            negated = bool(_NEGATED.search(line)) or (in_list and _negative_context(passage, lines, at))
-            value = negated if form.negative else not negated
-            return Verdict(value, Quote(line, passage, 1.0), subject)
+            no = negated(line) or bool(_NEGATIVE_HEADING.search(heading(passage.section))) or (
+                in_list and _negative_context(passage, lines, at))
+            verdict = Verdict(no if form.negative else not no, Quote(line, passage, 1.0), subject)
+            if best is None or score > best[0]:
+                best = (score, verdict)
+    if best is not None:
+        return best[1]
     top = quotes[0].passage if quotes else None
     if top is not None and is_list_like(top):
         lines = split_sentences(top.text, short_items=True)

@@ -142,3 +142,32 @@ def test_thanks_mid_conversation_keeps_the_calculation(engine: Engine) -> None:
     assert reply.found is False and len(reply.answer) < 80
     again = engine.answer("では投資額が6,000万円なら?", state)
     assert again.calculation is not None and again.calculation["amount"] == 25_000_000
+
+
+def test_one_character_typos_of_stored_terms_are_read_as_the_documents_spell_them() -> None:
+    from assistant.spelling import build_vocabulary, correct
+
+    vocabulary = build_vocabulary(["補助上限額は2,000万円です。", "ホームページで公開します。", "最低投資額は1,500万円以上"])
+    assert correct("補助上減額はいくら?", vocabulary) == "補助上限額はいくら?"
+    assert correct("最低投資学は?", vocabulary) == "最低投資額は?"
+    assert correct("何ページくらいですか?", vocabulary) == "何ページくらいですか?"  # a word of asking
+    assert correct("雇用調整助成金の助成率は?", vocabulary) == "雇用調整助成金の助成率は?"  # nothing near
+
+
+@pytest.mark.slow
+def test_typo_of_a_key_term_still_gets_the_answer(engine: Engine) -> None:
+    answer = ask(engine, "輸出支援エコシステム補助金の採択予定件教は?")
+    assert answer.found and "4件" in answer.answer
+
+
+@pytest.mark.slow
+def test_dialog_reference_keeps_inputs_across_a_deadline_question(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金で従業員30人、投資額4,000万円なら補助額は?", "締切はいつ?",
+                 "さっきの条件で大幅賃上げ特例を使うと?")
+    assert answer.calculation is not None and answer.calculation["amount"] == 20_000_000
+
+
+@pytest.mark.slow
+def test_a_schedule_milestone_other_than_the_deadline_is_quoted(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金で、採択のあと交付申請はいつまでにすればいいですか?")
+    assert answer.calculation is None and "2ヵ月" in answer.answer

@@ -157,13 +157,19 @@ def _subject(body: str) -> str | None:
 
 # 「通常と特例の両方で上限は?」: two values of one attribute, asked together.
 _BOTH = re.compile(r"([^\s、。はをがの]+)と([^\s、。はをがの]+?)(?:の)?(?:両方|それぞれ|どちらも|ともに)")
-_PART_END = re.compile(r"(?:について|は|も|を)$")
+_PART_END = re.compile(r"(?:について|は|も|を)$|(?:を|は)(?:教えて(?:ください)?|知りたい(?:です)?)$")
+_AND_SPLIT = re.compile(r"と(?=[^\s、。])")
+# Words that name an asked attribute (what a part of a question asks for).
+_ATTRIBUTE = re.compile(
+    r"上限|下限|補助率|助成率|件数|社数|期間|期限|締切|締め切|予算|金額|額|率|要件|条件|方法|書類|時期|日程|"
+    r"スケジュール|対象|経費|審査|加点|いつ|いくら|何"
+)
 
 
 def _parts(text: str) -> tuple[str, ...]:
     """The asked things of a multi-part question, each with an attribute of its own; () when one."""
     if not _MULTI_MARK.search(text):
-        return ()
+        return _attribute_parts(text)
     body = _strip(text)
     both = _BOTH.search(body)
     if both:
@@ -174,10 +180,19 @@ def _parts(text: str) -> tuple[str, ...]:
     return tuple(pieces) if len(pieces) >= 2 else ()
 
 
+def _attribute_parts(text: str) -> tuple[str, ...]:
+    """「補助上限額と採択予定件数を教えて」: two asked attributes joined by と (each names one)."""
+    body = _strip(text)
+    pieces = [_PART_END.sub("", p) for p in _AND_SPLIT.split(body)]
+    if len(pieces) >= 2 and all(_ATTRIBUTE.search(p) for p in pieces):
+        return tuple(p for p in pieces if p)
+    return ()
+
+
 def question_form(text: str) -> QuestionForm:
     """The form of a question and, for a multi-part one, its parts."""
-    parts = _parts(text)
     yes_no = _yes_no(text)
+    parts = _parts(text) if yes_no is None and not _ORDERED_FORMS[0][1].search(text) else ()
     if yes_no is not None:
         return QuestionForm(yes_no.form, yes_no.subject, yes_no.yes, yes_no.no, yes_no.negative, parts)
     for form, pattern in _ORDERED_FORMS:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assistant.understanding.context import alternation, contains_any
+from assistant.understanding.forms import Form, question_form
 from assistant.understanding.lexicon import (
     ELIGIBILITY_CUES,
     FALLBACK_AMOUNT_CONTEXT,
@@ -21,6 +22,7 @@ from assistant.understanding.lexicon import (
     INTENT_CUES,
     INTENT_PRIORITY,
     QUESTION_CUES,
+    REFERENCE_CUES,
     RESET_CUES,
 )
 
@@ -39,6 +41,7 @@ _WAGE_SLOTS = ("min_wage_margin", "wage_growth_rate", "wage_target_rate", "wage_
 _CONSORTIUM_SLOTS = ("members", "same_group_only", "outsourcing_only", "roles_in_writing", "single_applicant")
 _COMPANY_SLOTS = ("capital", "employees", "industry")
 _RESET_RE = alternation(RESET_CUES)
+_REFERENCE_RE = alternation(REFERENCE_CUES)
 _FILLER_RE = re.compile(
     r"[\s。、,.!?!?・ー〜~]|です|ます|お願いします|お願い|してください|して|ください|から|したい|たい|しましょう|しよう|ね"
 )
@@ -74,8 +77,13 @@ def is_reset_only(text: str) -> bool:
     return not _FILLER_RE.sub("", _RESET_RE.sub("", text))
 
 
+def refers_back(text: str) -> bool:
+    """「さっきの条件で」「同じ条件で」「その場合」: the message builds on the inputs given before."""
+    return bool(_REFERENCE_RE.search(text))
+
+
 def _is_question(text: str) -> bool:
-    return contains_any(_cue_view(text), QUESTION_CUES)
+    return contains_any(_REFERENCE_RE.sub("", _cue_view(text)), QUESTION_CUES)
 
 
 def _only_chooses_programme(text: str) -> bool:
@@ -108,7 +116,9 @@ def final_intent(
     """The intent after slot extraction; None when the message only supplies values or a reset."""
     intent, cue = cue_intent(text)
     view = _cue_view(text)
-    eligibility = contains_any(view, ELIGIBILITY_CUES)
+    # 「1社だけで申請したいのですが可能ですか?」 asks as plainly as 「対象になりますか」.
+    eligibility = contains_any(view, ELIGIBILITY_CUES) or (
+        bool(slots) and question_form(text).form is Form.YES_NO and not refers_back(text))
     if intent == "consortium_check":
         has_facts = _has_any(slots, _CONSORTIUM_SLOTS)
         if not (has_facts or eligibility):

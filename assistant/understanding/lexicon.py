@@ -166,6 +166,19 @@ FALLBACK_AMOUNT_CONTEXT: tuple[str, ...] = (
 # Words that contain an industry word but name something else (地域商社 is a kind of consortium member).
 NOT_INDUSTRY_WORDS: tuple[str, ...] = ("地域商社", "商社機能")
 
+# Words that point back to what was said before (「さっきの条件で特例を使うと?」): the earlier inputs
+# still hold, and they are no question words themselves (条件 alone is one).
+REFERENCE_CUES: tuple[str, ...] = (
+    "さっきの条件", "先ほどの条件", "先程の条件", "前の条件", "同じ条件", "その条件", "上記の条件", "この条件",
+    "さっきの", "先ほどの", "先程の", "その場合", "この場合", "それで", "同条件", "前回の条件",
+)
+# Milestones of a programme's schedule other than the application deadline: a question about one of
+# them (「採択のあと交付申請はいつまで?」) is answered from the schedule passages, not the deadline check.
+OTHER_MILESTONES: tuple[str, ...] = (
+    "交付申請", "採択発表", "採択結果", "採択通知", "交付決定", "事業期間", "実施期間", "補助事業期間", "実績報告",
+    "公募開始", "受付開始", "計画期間", "準備期間", "口頭審査", "審査結果", "精算", "支払",
+)
+DEADLINE_WORDS: tuple[str, ...] = ("締切", "締め切", "〆切", "応募期限", "申請期限", "公募期間", "受付期間", "応募期間")
 RESET_CUES: tuple[str, ...] = (
     "/reset", "最初から", "はじめから", "初めから", "リセット", "やり直", "新しい相談", "別の相談", "会話をクリア",
 )
