@@ -23,8 +23,8 @@ from assistant.spelling import correct, vocabulary_of
 from assistant.types import Answer, Passage, Source
 from assistant.understanding import Understanding, understand
 from assistant.understanding.context import contains_any
-from assistant.understanding.intents import cue_intent
 from assistant.understanding.forms import Form, QuestionForm
+from assistant.understanding.intents import cue_intent
 from assistant.understanding.lexicon import DEADLINE_WORDS, OTHER_MILESTONES
 from assistant.understanding.manners import small_talk_reply
 from assistant.verdict import decide
