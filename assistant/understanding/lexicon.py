@@ -191,4 +191,9 @@ TERM_SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"上限", "限度"}),
     frozenset({"上限額", "限度額"}),
     frozenset({"期限", "締め切り", "受け付け", "受け付ける"}),  # a 申請期限 is stated as the end of the 受付期間
+    # Everyday words for what guidelines name formally (家賃 is a 賃借料, a PC a パソコン).
+    frozenset({"家賃", "賃料", "賃借", "賃借料", "賃貸料"}),
+    frozenset({"パソコン", "pc"}),
+    frozenset({"ホームページ", "ウェブサイト", "web", "hp"}),
+    frozenset({"宣伝", "広告"}),
 )
