@@ -14,7 +14,8 @@ from assistant.understanding.members import apply_members_change, extract_member
 
 
 @pytest.mark.parametrize(("question", "subject", "yes", "no"), [
-    ("NPO法人は連携体の中心になれますか?", "NPO法人", "なれます", "なれません"),
+    ("NPO法人は連携体の中心になれますか?", "NPO法人", "中心になれます", "中心になれません"),
+    ("中古の機械は補助対象になりますか", "中古の機械", "対象になります", "対象になりません"),
     ("運搬費は補助の対象?", "運搬費", "対象です", "対象ではありません"),
     ("GビズIDは必要ですか?", "GビズID", "必要です", "必要ではありません"),
     ("個人事業主でも申請できる?", "個人事業主", "できます", "できません"),

@@ -93,7 +93,8 @@ def _predicates(stem: str, polite: str) -> tuple[str, str]:
     return f"{stem}です", f"{stem}ではありません"
 
 
-_PREDICATE_START = re.compile(r"(?:対象|可能|必要|不要|該当)$")
+# Nouns a yes/no answer repeats with its verb (「対象になりますか」→「対象になります」).
+_PREDICATE_NOUNS = frozenset({"対象", "補助対象", "助成対象", "対象外", "必須", "要件", "中心", "代表", "申請者", "条件"})
 
 
 def _predicate_word(head: str) -> str:
@@ -107,6 +108,8 @@ def _predicate_word(head: str) -> str:
     if last_noun == len(words) - 1:  # 「…対象」「…必要」: the noun is the predicate
         return words[-1][0]
     tail = words[last_noun + 1:]
+    if len(tail) >= 2 and tail[0][0] in ("に", "と") and words[last_noun][0] in _PREDICATE_NOUNS:
+        return words[last_noun][0] + "".join(w[0] for w in tail)  # 対象になり: 「はい、対象になります。」
     while tail and tail[0][1] == "助詞":
         tail = tail[1:]
     return "".join(w[0] for w in tail)
