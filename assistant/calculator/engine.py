@@ -90,8 +90,8 @@ def calculate(
         return _invalid(base, outcome.invalid)
     several = len(rules.rounds) > 1
     conclusion = outcome.conclusion
-    if several and outcome.eligible is not None or several and outcome.amount is not None:
-        conclusion += f"({choice.round.name}公募要領の値)"
+    if several and calc.kind != "schedule" and conclusion.endswith("。"):  # the schedule names its rounds
+        conclusion = conclusion[:-1] + f"({choice.round.name}公募要領の値)。"
     base.eligible = outcome.eligible
     base.amount = outcome.amount
     base.failed_conditions = [step.failure for step in outcome.steps if step.passed is False and step.failure]
