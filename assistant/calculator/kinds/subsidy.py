@@ -7,6 +7,15 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from assistant.calculator.kinds.select import (
+    Chosen,
+    bound_word,
+    choose,
+    class_problem,
+    selection_slots,
+    written,
+)
+from assistant.calculator.kinds.sme import SME_SLOTS, sme_step
 from assistant.calculator.money import format_ratio, format_yen
 from assistant.calculator.result import CitedValue, TraceStep
 from assistant.calculator.rules_common import (
@@ -21,8 +30,6 @@ from assistant.calculator.rules_common import (
 )
 from assistant.calculator.ruleset import RuleSet
 from assistant.calculator.schema import CapCalc, CapRule, ClassChoice, SelfBurdenCalc, SubsidyCalc
-from assistant.calculator.kinds.select import Chosen, bound_word, choose, class_problem, selection_slots, written
-from assistant.calculator.kinds.sme import SME_SLOTS, sme_step
 
 SUBSIDY_LABEL = "補助額 = min(補助上限額, 補助対象経費 × 補助率)(1円未満切り捨て)"
 

@@ -11,7 +11,7 @@ from assistant.calculator.money import format_percent, format_yen
 from assistant.calculator.result import TraceStep
 from assistant.calculator.rules_common import Outcome, join_japanese, meets, missing_of, verdict
 from assistant.calculator.ruleset import RuleSet
-from assistant.calculator.schema import Condition, ConditionClass, Cited, ThresholdsCalc
+from assistant.calculator.schema import Cited, Condition, ConditionClass, ThresholdsCalc
 
 
 def written(param: Cited, value: float | int | None = None) -> str:
