@@ -222,7 +222,8 @@ def _kind_problems(rules: RulesFile, intent: str, calc: Any) -> list[tuple[str, 
             if name and name in rules.parameters:
                 for dated in rules.parameters[name].values.values():
                     problems += [(f"parameters.{name}.value", f"unknown member type {x!r}")
-                                 for x in (dated.value or []) if x not in MEMBER_TYPES]
+                                 for x in (dated.value if isinstance(dated.value, list) else [])
+                                 if x not in MEMBER_TYPES]
         if calc.majority in rules.parameters and any(
                 d.value != "過半数" for d in rules.parameters[calc.majority].values.values()):
             problems.append((f"parameters.{calc.majority}.value", "only 過半数 (strict majority) is supported"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from assistant.calculator.result import TraceStep
+from assistant.calculator.result import CitedValue, TraceStep
 from assistant.calculator.rules_common import Outcome, join_japanese, meets, missing_of, verdict
 from assistant.calculator.ruleset import RuleSet
 from assistant.calculator.schema import ConsortiumCalc, FlagRule
@@ -46,7 +46,7 @@ def core_count_step(rs: RuleSet, c: ConsortiumCalc, members: list[dict[str, Any]
 
 def majority_step(rs: RuleSet, c: ConsortiumCalc, members: list[dict[str, Any]] | None) -> TraceStep:
     """過半数: core-eligible members strictly more than half of all members (2 of 4 is not)."""
-    cited = (rs.p(c.majority).cited(c.majority),)
+    cited: tuple[CitedValue, ...] = (rs.p(c.majority).cited(c.majority),)
     if c.non_core_allowed:
         cited += (rs.p(c.non_core_allowed).cited(c.non_core_allowed),)
     label = "構成員の過半数がコア事業者の要件を満たす組織"

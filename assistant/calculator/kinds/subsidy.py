@@ -163,7 +163,7 @@ def cap(rs: RuleSet, c: CapCalc, s: dict[str, Any], today: date) -> Outcome:
     by = _banded_by(rs, rule)
     if by is not None and s.get(by) is None:
         return _cap_tables(rs, rule, s, by)
-    subject = f"{rs.label(by)}{s[by]}{rs.rules.parameters[_first_param(rule)].by_unit}の" if by else ""
+    subject = f"{rs.label(by)}{s.get(by or '')}{rs.rules.parameters[_first_param(rule)].by_unit}の" if by else ""
     rate_text, rate_cited = _rate_text(rs, c)
     notes = _uplift_notes(rs, rule, s)
     chosen = choose(rs, rule, s, "cap", "補助上限額" + (f"({rule.per})" if rule.per else ""))
@@ -199,7 +199,7 @@ def _cap_tables(rs: RuleSet, rule: CapRule, s: dict[str, Any], by: str) -> Outco
     classes: list[tuple[str, str]] = ([(c.label, c.parameter) for c in rule.classes] if rule.classes
                                       else [("", _first_param(rule))])
     if rule.class_slot and s.get(rule.class_slot) is not None:  # the class asked about first
-        classes.sort(key=lambda item: 0 if any(c.label == item[0] and c.match == s[rule.class_slot]
+        classes.sort(key=lambda item: 0 if any(c.label == item[0] and c.match == s.get(rule.class_slot or "")
                                                for c in rule.classes) else 1)
     steps: list[TraceStep] = []
     parts: list[tuple[str, int, str]] = []
@@ -287,9 +287,8 @@ def self_burden(rs: RuleSet, c: SelfBurdenCalc, s: dict[str, Any], today: date) 
                             missing=tuple(n for n in selection_slots(rs, cap_rule) if s.get(n) is None)[:1])
         return Outcome([step, missing], conclusion, None)
     if capped is not None:
-        cap_value, cap_chosen = int(capped.value or 0), capped
+        cap_chosen = capped
     else:
-        cap_value = smallest
         cap_chosen = Chosen(TraceStep("cap", "補助上限額", {}, (smallest_cited,), {"value": smallest}), smallest,
                             (smallest_cited,))
     amount_step = subsidy_step(rs, spend, cap_chosen, rate, c.rounding)
