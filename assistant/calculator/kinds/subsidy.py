@@ -96,6 +96,8 @@ def subsidy(rs: RuleSet, c: SubsidyCalc, s: dict[str, Any], today: date) -> Outc
     cap = choose(rs, cap_rule, s, "cap", "補助上限額")
     rate = choose(rs, rate_rule, s, "rate", "補助率")
     steps.append(cap.step)
+    if spend is None and not c.minimum:
+        steps.append(TraceStep("subsidy_amount", SUBSIDY_LABEL, {c.spend: None}, cap.cited, None, missing=(c.spend,)))
     if rate_rule.parameter is None or rs.is_banded(rate_rule.parameter):
         steps.append(rate.step)
     if c.sme and s.get("industry") is not None:
