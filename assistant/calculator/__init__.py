@@ -2,7 +2,7 @@
 corpus/<id>/rules.yaml, with values dated by call round and a citation each.
 
     from assistant.calculator import calculate
-    calculate("shinjigyo", "amount", {"employees": 30, "investment": 40_000_000}).to_dict()
+    calculate(programme_id, "amount", {"employees": 30, "investment": 40_000_000}).to_dict()
 """
 
 from assistant.calculator.capability import Calculator, calculator_for, rules_problem, uses_slots
