@@ -206,3 +206,32 @@ def test_overlapping_second_round_is_rejected(tmp_path: Path) -> None:
     rules_file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(RulesError, match=r"rounds\.第2回.*overlaps 第1回"):
         load_rules("shinjigyo", tmp_path)
+
+
+@pytest.fixture(scope="module")
+def round2_store(round2_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from ingest.pipeline import run_ingest
+
+    store = tmp_path_factory.mktemp("round2_store") / "store"
+    report = run_ingest([round2_corpus], Settings(store_dir=store))
+    assert report.ok and not report.rules_problems, report.rules_problems
+    return store
+
+
+@pytest.mark.parametrize(
+    ("today", "question", "figure", "round_"),
+    [
+        ("2025-06-20", "従業員10人で1億円投資した場合の補助額はいくらですか?", "2,500万円", "第1回"),
+        ("2025-10-01", "従業員10人で1億円投資した場合の補助額はいくらですか?", "3,000万円", "第2回"),
+        ("2025-10-01", "第1回では、従業員10人で1億円投資した場合の補助額はいくらでしたか?", "2,500万円", "第1回"),
+    ],
+)
+def test_engine_answers_with_the_rounds_values_and_says_so(round2_store: Path, today: str, question: str,
+                                                           figure: str, round_: str) -> None:
+    from assistant.engine import Engine
+
+    engine = Engine.from_settings(Settings(store_dir=round2_store, today=date.fromisoformat(today)))
+    answer = engine.answer(question, engine.new_state())
+    lead = answer.answer.splitlines()[0]
+    assert figure in lead and f"{round_}公募要領の値" in lead, answer.answer
+    assert answer.calculation and answer.calculation["round"] == round_
