@@ -24,6 +24,7 @@ run: $(STAMP)
 	$(VENV)/bin/chainlit run assistant/app.py -h --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	$(PY) -m assistant rules check
 	$(PY) -m pytest
 
 eval: $(STAMP)
