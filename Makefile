@@ -24,8 +24,8 @@ run: $(STAMP)
 	$(VENV)/bin/chainlit run assistant/app.py -h --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(PY) -m assistant rules check
 	$(PY) -m pytest
+	$(PY) -m assistant rules check
 
 eval: $(STAMP)
 	$(PY) -m eval --out eval/out
