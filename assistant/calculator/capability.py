@@ -40,6 +40,18 @@ def rules_problem(programme: Programme) -> str | None:
     return None
 
 
+def tables_problem(programme: Programme) -> str | None:
+    """Why the programme's tests.yaml fails (its cases run against its rules), or None; reported at ingest."""
+    from assistant.calculator.rules_cli import check_folder
+    from assistant.calculator.tables import TESTS_FILE_NAME
+
+    file = programme.rules_file
+    if file is None or not (file.parent / TESTS_FILE_NAME).is_file() or rules_problem(programme):
+        return None
+    problems = check_folder(file.parent)
+    return "; ".join(problems) if problems else None
+
+
 def calculator_of(file: Path) -> Calculator:
     """The calculator a valid rules file describes (inputs taken from its latest round)."""
     rules, file_hash = load_checked(file)

@@ -16,9 +16,13 @@ class Citation:
     doc: str
     heading: str
     quote: str
+    page: int | None = None  # where the source has pages (a PDF)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"doc": self.doc, "heading": self.heading, "quote": self.quote}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"doc": self.doc, "heading": self.heading, "quote": self.quote}
+        if self.page is not None:
+            data["page"] = self.page
+        return data
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class SourceModel(Strict):
     page: int | None = Field(default=None, description="Page of the source, where it has pages.")
 
     def citation(self) -> Citation:
-        return Citation(doc=self.doc, heading=self.heading, quote=self.quote)
+        return Citation(doc=self.doc, heading=self.heading, quote=self.quote, page=self.page)
 
 
 _UNIT_TYPES: dict[str, tuple[type, ...]] = {

@@ -172,6 +172,7 @@ SLOTS: dict[str, SlotSpec] = {
         SlotSpec("single_applicant", "単独での申請かどうか", _flag("単独での申請かどうか")),
         SlotSpec("track", "申請する枠", _text("申請する枠")),
         SlotSpec("invoice_special", "インボイス特例を使うかどうか", _flag("インボイス特例を使うかどうか")),
+        SlotSpec("deficit", "赤字事業者かどうか", _flag("赤字事業者かどうか")),
     )
 }
 
