@@ -4,8 +4,11 @@ right with no Python naming it, and a new round added with files only answers in
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -235,3 +238,40 @@ def test_engine_answers_with_the_rounds_values_and_says_so(round2_store: Path, t
     lead = answer.answer.splitlines()[0]
     assert figure in lead and f"{round_}公募要領の値" in lead, answer.answer
     assert answer.calculation and answer.calculation["round"] == round_
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+
+
+def test_rules_check_command_passes_on_the_shipped_corpus_and_fixtures() -> None:
+    for target in (CORPUS, RULES_FIXTURES):
+        done = cli("rules", "check", str(target))
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "問題はありません" in done.stdout and "テスト" in done.stdout
+
+
+def test_rules_check_command_names_file_key_and_reason(tmp_path: Path) -> None:
+    shutil.copytree(MINATO, tmp_path / "minato_hanro")
+    rules_file = tmp_path / "minato_hanro" / "rules.yaml"
+    text = rules_file.read_text(encoding="utf-8")
+    rules_file.write_text(text.replace("      第2回:\n        value: 1500000", "      第3回:\n        value: 1500000"),
+                          encoding="utf-8")
+    done = cli("rules", "check", str(tmp_path))
+    assert done.returncode == 1
+    assert str(rules_file) in done.stdout and "parameters.cap_normal.values.第3回" in done.stdout
+    assert "not defined" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_rules_show_prints_parameters_per_round_in_japanese() -> None:
+    done = cli("rules", "show", "shinjigyo")
+    assert done.returncode == 0, done.stderr
+    assert "中小企業新事業進出補助金 の計算ルール" in done.stdout and "第1回" in done.stdout
+    assert "2,500万円" in done.stdout and "常勤従業員数で区分" in done.stdout
+    by_name = cli("rules", "show", "みなと市小規模事業者販路開拓補助金", "--dir", str(RULES_FIXTURES))
+    assert "第2回: 150万円" in by_name.stdout
+    missing = cli("rules", "show", "存在しない補助金")
+    assert missing.returncode == 1 and "見つかりません" in missing.stdout

@@ -138,6 +138,10 @@ def show_lines(rules: RulesFile) -> list[str]:
                 assert dated.source is not None
                 lines.append(f"  - {round_name}: {_written(dated.value, parameter.unit)}{bound}"
                              f"(『{dated.source.doc}』「{dated.source.heading}」: 「{dated.source.quote}」)")
+    if rules.sme_thresholds:
+        lines += ["", "中小企業の基準(全公募回共通。資本金または常勤従業員数):"]
+        lines += [f"- {'・'.join(row.industries)}: 資本金{format_yen(row.capital.integer)}{row.capital.bound}"
+                  f"または{row.employees.integer}人{row.employees.bound}" for row in rules.sme_thresholds]
     lines += ["", "計算できる内容: " + "、".join(INTENTS[i] for i in rules.calculations)]
     return lines
 
