@@ -25,6 +25,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+	$(PY) -m assistant rules check
 
 eval: $(STAMP)
 	$(PY) -m eval --out eval/out

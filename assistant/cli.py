@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant {ask,chat,ingest,programmes}`. Heavy libraries are imported per command."""
+"""Command line: `python -m assistant {ask,chat,ingest,programmes,rules}`. Heavy libraries are imported per command."""
 
 from __future__ import annotations
 
@@ -28,6 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     programmes = sub.add_parser("programmes", help="ストアに収録している制度の一覧を表示します")
     programmes.add_argument("--store", type=Path, help="検索用ストアのディレクトリ")
+
+    rules = sub.add_parser("rules", help="計算ルール(rules.yaml)とテスト表(tests.yaml)を確かめます")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_sub.add_parser("check", help="フォルダ内のすべての計算ルールとテスト表を検査します")
+    check.add_argument("dir", nargs="?", type=Path, help="制度のフォルダ、またはその親フォルダ(省略時は同梱コーパス)")
+    show = rules_sub.add_parser("show", help="制度のパラメータを公募回ごとに表示します")
+    show.add_argument("programme", help="制度のID、正式名称、またはフォルダ")
+    show.add_argument("--dir", type=Path, help="制度フォルダの親フォルダ(省略時は同梱コーパス)")
     return parser
 
 
@@ -65,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_ingest_command(args.paths, args.store)
     if args.command == "programmes":
         return run_programmes(args.store)
+    if args.command == "rules":
+        from assistant.calculator.rules_cli import run_check, run_show
+
+        return run_check(args.dir) if args.rules_command == "check" else run_show(args.programme, args.dir)
     from assistant.chat_cli import run_ask, run_chat
 
     if args.command == "ask":

@@ -293,7 +293,7 @@ class Engine:
             return self._fact_answer(query, u, turn)  # no rules for it: answered from its own passages
         retrieved = self._retrieve(query, turn.programme)
         result = calculate(turn.programme, turn.intent, turn.slots, today=self.settings.effective_today(),
-                           rules_file=programme.rules_file if programme else None)
+                           rules_file=programme.rules_file if programme else None, question=query)
         if not result.applicable:
             return self._fact_answer(query, u, turn)
         label = self._name(turn.programme) if self._labelled(bool(u.programme)) else None
@@ -363,7 +363,7 @@ class Engine:
             programme = self.programmes[pid]
             spec = calculator_for(programme)
             calc = (calculate(pid, turn.intent, {}, today=self.settings.effective_today(),
-                              rules_file=programme.rules_file).to_dict() if spec else {})
+                              rules_file=programme.rules_file, question=query).to_dict() if spec else {})
             retrieved = self._retrieve(query, pid)
             if not calc.get("conclusion"):
                 # No rules, or the figure depends on inputs we lack (the employee band): quote the passage.

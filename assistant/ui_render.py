@@ -246,7 +246,7 @@ _KEY_LABELS: dict[str, str] = {
     "capital_within": "資本金が基準内", "employees_within": "常勤従業員数が基準内", "note": "備考",
     "exempt": "返還免除", "reason": "理由", "shortfall_rate": "未達の割合", "repayment": "返還額",
     "triggers_repayment": "返還の対象", "single": "単独申請", "core": "コア事業者の要件を満たす組織",
-    "total": "構成員の合計", "rounds": "公募回", "state": "受付状況",
+    "total": "構成員の合計", "rounds": "公募回", "state": "受付状況", "value": "値",
 }
 # How a value of that key is written (yen amounts, persons, percentages, dates).
 _KEY_KINDS: dict[str, str] = {
@@ -262,12 +262,15 @@ _PASSED_LABELS = {True: "満たしています", False: "満たしていませ�
 _PARAMETER_NAME = re.compile(r"^(?:(?P<prefix>[^.\[]+)\.)?(?P<base>[^.\[]+)(?:\[(?P<qualifier>.*)\])?$")
 
 
-def key_label(key: str, programme: str = "") -> str:
-    """The Japanese name of a calculator key (slot, parameter or result); the key itself when unknown."""
+def key_label(key: str, labels: Mapping[str, str] | str | None = None) -> str:
+    """The Japanese name of a calculator key (slot, parameter or result); the key itself when unknown.
+
+    labels: how the programme's rules file words its inputs (the calculation's `labels`).
+    """
     from assistant.calculator.slots import SLOTS, label
 
     if key in SLOTS:
-        return label(key, programme)
+        return label(key, labels if isinstance(labels, Mapping) else None)
     return _KEY_LABELS.get(key, key)
 
 
@@ -336,7 +339,7 @@ def parameter_line(parameter: Mapping[str, Any]) -> str:
     return line
 
 
-def _step_markdown(number: int, step: Mapping[str, Any], programme: str) -> str:
+def _step_markdown(number: int, step: Mapping[str, Any], programme: Mapping[str, str]) -> str:
     title = step.get("label") or step.get("rule") or "ルール"
     lines = [f"**{number}. {escape_inline(str(title))}**"]
     inputs = step.get("inputs") or {}
@@ -361,13 +364,32 @@ def _step_result(step: Mapping[str, Any]) -> str:
     return f"{shown}({verdict})" if verdict else shown
 
 
+def provenance_line(calculation: Mapping[str, Any]) -> str | None:
+    """「適用した公募回: 第1回(ルールの版 …、適用期間 …、判定ID …)」: which rules produced the figure."""
+    round_name = calculation.get("round")
+    if not round_name:
+        return None
+    version = str(calculation.get("ruleset_version") or "").rsplit("/", 1)[-1]  # the file hash, not the id
+    details = [f"ルールの版 {version}"] if version else []
+    start, until = calculation.get("effective_from"), calculation.get("effective_until")
+    if until:
+        span = f"{format_value(start, 'date')}〜{format_value(until, 'date')}" if start else f"〜{format_value(until, 'date')}"
+        details.append(f"適用期間 {span}")
+    if calculation.get("determination_id"):
+        details.append(f"判定ID {calculation['determination_id']}")
+    return f"**適用した公募回**: {escape_inline(str(round_name))}(" + escape_inline("、".join(details)) + ")"
+
+
 def trace_markdown(calculation: Mapping[str, Any]) -> str:
     """The calculator's trace for the 「計算の根拠」 step: each rule, its inputs, cited parameters, result."""
-    programme = str(calculation.get("programme") or "")
+    programme = calculation.get("labels") or {}
     parts: list[str] = []
     summary = calculation.get("calculation_line") or calculation.get("conclusion")
     if summary:
         parts.append(f"**結果**: {escape_inline(str(summary))}")
+    provenance = provenance_line(calculation)
+    if provenance:
+        parts.append(provenance)
     for number, step in enumerate(calculation.get("trace") or [], start=1):
         parts.append(_step_markdown(number, step, programme))
     failed = calculation.get("failed_conditions") or []

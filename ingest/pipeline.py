@@ -97,6 +97,7 @@ def run_ingest(
 def _describe_catalogue(report: IngestReport) -> None:
     """The programmes the store now holds, and which of their rules files the calculator cannot use."""
     from assistant.calculator import rules_problem
+    from assistant.calculator.capability import tables_problem
 
     generation = current_generation(report.store_dir)
     if generation is None:
@@ -107,7 +108,7 @@ def _describe_catalogue(report: IngestReport) -> None:
         return
     report.programmes = sorted(catalogue.values(), key=lambda p: p.official_name)
     for programme in report.programmes:
-        problem = rules_problem(programme)
+        problem = rules_problem(programme) or tables_problem(programme)
         if problem:
             report.rules_problems.append(problem)
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.calculator import INDUSTRIES, INTENTS, PROGRAMMES, calculate, format_yen
+from assistant.calculator import INDUSTRIES, INTENTS, calculate, format_yen
+from assistant.calculator.capability import calculator_of
 from assistant.calculator.slots import SLOTS
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -402,14 +403,21 @@ def test_plausible_upper_bound_is_1000_oku() -> None:
 
 
 WEIRD = [float("nan"), float("inf"), -1e300, 1e300, "", "abc", [], {}, [1], object()]
-SLOT_USERS = sorted({(slot, pid, intent) for pid, spec in PROGRAMMES.items()
-                     for intent, (names, _) in spec.handlers.items() for slot in names})
+RULES_FOLDERS = [CORPUS / "shinjigyo", CORPUS / "export_ecosystem",
+                 Path(__file__).parent / "fixtures" / "rules_guidelines" / "minato_hanro"]
+SLOT_USERS = sorted({(slot, folder.name, intent) for folder in RULES_FOLDERS
+                     for intent, names in calculator_of(folder / "rules.yaml").handlers.items() for slot in names})
+
+
+def _folder(programme: str) -> Path:
+    return next(f for f in RULES_FOLDERS if f.name == programme)
 
 
 @pytest.mark.parametrize("slot", sorted(SLOTS))
 def test_every_slot_rejects_weird_values_without_raising(slot: str) -> None:
     _, programme, intent = next(u for u in SLOT_USERS if u[0] == slot)
     for value in WEIRD:
-        result = calculate(programme, intent, {slot: value}, today=TODAY, corpus_dir=CORPUS)
+        result = calculate(programme, intent, {slot: value}, today=TODAY,
+                           rules_file=_folder(programme) / "rules.yaml")
         assert [item["slot"] for item in result.invalid_inputs] == [slot], value
         json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False)

@@ -16,9 +16,13 @@ class Citation:
     doc: str
     heading: str
     quote: str
+    page: int | None = None  # where the source has pages (a PDF)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"doc": self.doc, "heading": self.heading, "quote": self.quote}
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"doc": self.doc, "heading": self.heading, "quote": self.quote}
+        if self.page is not None:
+            data["page"] = self.page
+        return data
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,13 @@ class Result:
     explanation: str = ""
     missing_question: str | None = None
     applicable: bool = True
+    round: str | None = None  # the call round (公募回) whose values were used
+    round_reason: str | None = None  # named (in the question) / open (on today) / latest
+    ruleset_version: str | None = None  # programme/round/file hash
+    effective_from: date | None = None
+    effective_until: date | None = None
+    determination_id: str | None = None  # hash of the inputs and the ruleset version
+    labels: dict[str, str] = field(default_factory=dict)  # how this programme words the inputs
 
     @property
     def citations(self) -> list[Citation]:
@@ -118,6 +129,13 @@ class Result:
             "calculation_line": self.calculation_line,
             "explanation": self.explanation,
             "missing_question": self.missing_question,
+            "round": self.round,
+            "round_reason": self.round_reason,
+            "ruleset_version": self.ruleset_version,
+            "effective_from": json_safe(self.effective_from),
+            "effective_until": json_safe(self.effective_until),
+            "determination_id": self.determination_id,
+            "labels": dict(self.labels),
         }
 
 

@@ -1,25 +1,24 @@
-"""Rules both programmes use: bounds as data, the subsidy amount, the call schedule, and verdicts.
+"""Pieces every rule kind uses: bounds as data, verdicts over steps, the floor of spend × rate.
 
-Each rule is a small pure function returning one TraceStep; handlers collect the steps.
+Each rule is a small pure function returning one TraceStep; a kind's handler collects the steps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from fractions import Fraction
 
-from assistant.calculator.money import format_date, format_ratio, format_yen
+from assistant.calculator.money import format_ratio, format_yen
 from assistant.calculator.result import CitedValue, TraceStep
-from assistant.calculator.schema import Band, Parameter, RulesFile
+from assistant.calculator.schema import Band
 
 SUPPORTED_ROUNDING = "1円未満切り捨て"
 
 
 @dataclass
 class Outcome:
-    """What an intent handler found; the engine turns it into a Result."""
+    """What a kind's handler found; the engine turns it into a Result."""
 
     steps: list[TraceStep]
     conclusion: str
@@ -27,6 +26,7 @@ class Outcome:
     amount: int | None = None
     calculation_line: str | None = None
     notes: list[str] = field(default_factory=list)
+    invalid: list[dict[str, object]] = field(default_factory=list)
 
 
 def meets(x: int | float | Fraction, threshold: int | float | Fraction, bound: str | None) -> bool:
@@ -63,95 +63,22 @@ def band_cited(name: str, band: Band, unit: str, variable_unit: str = "人") -> 
                       source=band.source.citation(), bound=where)
 
 
-def half_of(investment: int, rate: Fraction) -> int:
-    """investment × 補助率, 1円未満切り捨て (floor on exact integers, no float rounding)."""
-    return (investment * rate.numerator) // rate.denominator
+def times_rate(spend: int, rate: Fraction) -> int:
+    """spend × 補助率, 1円未満切り捨て (floor on exact integers, no float rounding)."""
+    return (spend * rate.numerator) // rate.denominator
 
 
-def subsidy_amount_step(
-    rules: RulesFile, investment: int, cap: int, cap_cited: CitedValue, prefix: str
-) -> TraceStep:
-    """補助額 = min(補助上限額, 補助対象経費 × 補助率), 1円未満切り捨て."""
-    rate_param, rounding = rules.p("subsidy_rate"), rules.p("rounding")
-    computed = half_of(investment, rate_param.ratio)
-    amount = min(cap, computed)
-    return TraceStep(
-        rule=f"{prefix}.subsidy_amount",
-        label="補助額 = min(補助上限額, 補助対象経費 × 補助率)(1円未満切り捨て)",
-        inputs={"investment": investment, "cap": cap},
-        parameters=(rate_param.cited("subsidy_rate"), cap_cited, rounding.cited("rounding")),
-        result={"investment_times_rate": computed, "amount": amount, "capped": computed > cap},
-    )
-
-
-def amount_line(investment_label: str, investment: int, rate: Fraction, cap: int) -> str:
+def amount_line(spend_label: str, spend: int, rate: Fraction, cap: int) -> str:
     """「投資額4,000万円 × 1/2 = 2,000万円(上限4,000万円以内)」 or the capped form."""
-    computed = half_of(investment, rate)
-    head = f"{investment_label}{format_yen(investment)} × {format_ratio(rate)} = {format_yen(computed)}"
+    computed = times_rate(spend, rate)
+    head = f"{spend_label}{format_yen(spend)} × {format_ratio(rate)} = {format_yen(computed)}"
     if computed <= cap:
         return f"{head}(上限{format_yen(cap)}以内)"
     return f"{head} → 上限{format_yen(cap)}を適用"
 
 
-def _day(value: date) -> date:
-    """The calendar day of a date or datetime (a deadline day is open until its end)."""
-    return value.date() if isinstance(value, datetime) else value
-
-
-def _param_date(parameter: Parameter) -> date:
-    value = parameter.value
-    assert isinstance(value, date)
-    return value
-
-
-def schedule_step(rules: RulesFile, today: date, prefix: str) -> TraceStep:
-    """Which call round is open on `today`, or the next one, or that every listed deadline has passed."""
-    rounds = sorted(rules.schedule.rounds, key=lambda r: _day(_param_date(r.deadline)))
-    parameters: list[CitedValue] = []
-    states = []
-    for call in rounds:
-        deadline = _param_date(call.deadline)
-        start = _param_date(call.start) if call.start else None
-        parameters.append(call.deadline.cited(f"{call.round}.deadline"))
-        if call.start:
-            parameters.append(call.start.cited(f"{call.round}.start"))
-        if today > _day(deadline):
-            state = "closed"
-        elif start is not None and today < _day(start):
-            state = "upcoming"
-        else:
-            state = "open"
-        states.append({"round": call.round, "start": start, "deadline": deadline, "state": state})
-    period = rules.schedule.implementation_period
-    parameters.append(period.cited("implementation_period"))
-    open_rounds = [s for s in states if s["state"] == "open"]
-    return TraceStep(
-        rule=f"{prefix}.schedule",
-        label="公募締切と今日の日付の比較",
-        inputs={"today": today},
-        parameters=tuple(parameters),
-        result={"rounds": states, "implementation_period": period.value},
-        passed=bool(open_rounds),
-        failure=None if open_rounds else "現在受付中の公募回はありません",
-    )
-
-
-def schedule_outcome(rules: RulesFile, today: date, prefix: str) -> Outcome:
-    step = schedule_step(rules, today, prefix)
-    states = step.result["rounds"]
-    period = str(rules.schedule.implementation_period.value)
-    open_rounds = [s for s in states if s["state"] == "open"]
-    upcoming = [s for s in states if s["state"] == "upcoming"]
-    if open_rounds:
-        s = open_rounds[0]
-        conclusion = f"{s['round']}の公募は受付中です。締切は{format_date(s['deadline'])}です。"
-    elif upcoming:
-        s = upcoming[0]
-        conclusion = (f"{s['round']}の公募はまだ始まっていません。受付開始は{format_date(s['start'])}、"
-                      f"締切は{format_date(s['deadline'])}です。")
-    else:
-        s = states[-1]
-        conclusion = (f"{s['round']}の公募の締切({format_date(s['deadline'])})は過ぎています"
-                      f"(今日は{format_date(today)})。次の公募回の日程は資料に記載がありません。")
-    notes = [f"補助事業の実施期間は「{period}」です。"]
-    return Outcome(steps=[step], conclusion=conclusion, eligible=bool(open_rounds), notes=notes)
+def join_japanese(items: list[str]) -> str:
+    """['A'] -> 'A'; ['A', 'B'] -> 'AとB'; ['A', 'B', 'C'] -> 'A、BとC'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return "、".join(items[:-1]) + "と" + items[-1]

@@ -7,7 +7,7 @@ Validation never raises: a bad value becomes {"slot", "value", "message"} with a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +106,16 @@ def _flag(what: str) -> Callable[[Any], bool]:
     return check
 
 
+def _text(what: str) -> Callable[[Any], str]:
+    """A class name such as a 枠; which names exist is the programme's data, checked by the rule kind."""
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidSlot(f"{what}を文字で入力してください(入力値: {value!r})。")
+        return value.strip()
+
+    return check
+
+
 def _industry(value: Any) -> str:
     if value not in INDUSTRIES:
         raise InvalidSlot(f"業種「{value}」は判定できません。次のいずれかを選んでください: {'、'.join(INDUSTRIES)}。")
@@ -160,15 +170,15 @@ SLOTS: dict[str, SlotSpec] = {
         SlotSpec("outsourcing_only", "連携が単なる外注や一時的な売買関係だけかどうか",
                  _flag("単なる外注・一時的な売買関係だけかどうか")),
         SlotSpec("single_applicant", "単独での申請かどうか", _flag("単独での申請かどうか")),
+        SlotSpec("track", "申請する枠", _text("申請する枠")),
+        SlotSpec("invoice_special", "インボイス特例を使うかどうか", _flag("インボイス特例を使うかどうか")),
+        SlotSpec("deficit", "赤字事業者かどうか", _flag("赤字事業者かどうか")),
     )
 }
 
-# Where a programme words a slot differently (export_ecosystem's investment is the project's cost).
-LABEL_OVERRIDES: dict[str, dict[str, str]] = {"export_ecosystem": {"investment": "補助対象経費(事業費)"}}
-
-
-def label(slot: str, programme: str = "") -> str:
-    return LABEL_OVERRIDES.get(programme, {}).get(slot) or SLOTS[slot].label
+def label(slot: str, labels: Mapping[str, str] | None = None) -> str:
+    """The slot's label, as the programme's rules file words it when it does (labels)."""
+    return (labels or {}).get(slot) or SLOTS[slot].label
 
 
 def parse_slots(
@@ -197,8 +207,8 @@ def join_japanese(items: list[str]) -> str:
     return "、".join(items[:-1]) + "と" + items[-1]
 
 
-def missing_question(missing: list[str], programme: str = "") -> str | None:
+def missing_question(missing: list[str], labels: Mapping[str, str] | None = None) -> str | None:
     """「常勤従業員数と投資額(補助対象経費)を教えてください。」 for the slots still needed."""
     if not missing:
         return None
-    return join_japanese([label(name, programme) for name in missing]) + "を教えてください。"
+    return join_japanese([label(name, labels) for name in missing]) + "を教えてください。"
