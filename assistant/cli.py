@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant {ask,chat,ingest,programmes}`. Heavy libraries are imported per command."""
+"""Command line: `python -m assistant {ask,chat,ingest,programmes,users}`. Heavy libraries are imported per command."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     programmes = sub.add_parser("programmes", help="ストアに収録している制度の一覧を表示します")
     programmes.add_argument("--store", type=Path, help="検索用ストアのディレクトリ")
+
+    from assistant.users_cli import add_parser
+
+    add_parser(sub)
     return parser
 
 
@@ -65,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         return run_ingest_command(args.paths, args.store)
     if args.command == "programmes":
         return run_programmes(args.store)
+    if args.command == "users":
+        from assistant.users_cli import run_users
+
+        return run_users(args)
     from assistant.chat_cli import run_ask, run_chat
 
     if args.command == "ask":
