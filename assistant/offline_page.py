@@ -9,6 +9,7 @@ in its own catch-all route.
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -55,7 +56,12 @@ class LocalOnlyPage:
             body.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            page = local_only_html(b"".join(body).decode("utf-8")).encode("utf-8")
+            raw = b"".join(body)
+            headers = dict(start.get("headers") or [])
+            gzipped = headers.get(b"content-encoding", b"") == b"gzip"  # Chainlit's GZip middleware is inside us
+            page = local_only_html((gzip.decompress(raw) if gzipped else raw).decode("utf-8")).encode("utf-8")
+            if gzipped:
+                page = gzip.compress(page)
             headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(page)).encode("ascii")))
             await send({**start, "headers": headers})

@@ -57,7 +57,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 # What Chainlit reads from its app root (CHAINLIT_APP_ROOT, else the working directory).
-APP_ROOT_FILES = (".chainlit/config.toml", ".chainlit/translations/ja.json", "chainlit.md", "chainlit_ja.md")
+APP_ROOT_FILES = (".chainlit/config.toml", ".chainlit/translations/ja.json", "chainlit.md", "chainlit_ja.md",
+                  "public/hojo.js", "public/avatar.svg")
 
 
 def make_app_root(folder: Path) -> Path:
