@@ -220,7 +220,15 @@ def configure_team_features() -> None:
     configure_offline_page()
 
 
-configure_team_features()
+def served_by_chainlit() -> bool:
+    """True under `chainlit run` (it names the module before loading it); False when a test imports us."""
+    from chainlit.config import config
+
+    return bool(config.run.module_name)
+
+
+if served_by_chainlit():
+    configure_team_features()
 
 
 # --- Chainlit handlers ----------------------------------------------------------------------------

@@ -124,13 +124,14 @@ class InlineStorage(_storage_base()):  # type: ignore[misc]
         raw = data.encode("utf-8") if isinstance(data, str) else data
         charset = ";charset=utf-8" if mime.startswith("text/") else ""
         url = f"data:{mime}{charset};base64,{base64.b64encode(raw).decode('ascii')}"
-        return {"object_key": object_key, "url": url}
+        # The layer reads an element back through get_read_url(object key): the key is the URL itself.
+        return {"object_key": url, "url": url}
 
     async def delete_file(self, object_key: str) -> bool:
         return True  # the bytes go with the element's row
 
     async def get_read_url(self, object_key: str) -> str:
-        return ""  # never asked: the stored URL is the content
+        return object_key if object_key.startswith("data:") else ""
 
     async def close(self) -> None:
         return None
