@@ -51,8 +51,10 @@
     if (now === shownTitle) return;
     shownTitle = now;
     if (!title || Date.now() - lastTap < 1500) return; // opened (or changed) by the user's tap: keep it
+    // Wide screens: the panel's back arrow sits in its title. Phones: a sheet (a dialog) that Escape closes.
     const close = title.querySelector("button");
     if (close) close.click();
+    else document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
   }
 
   document.addEventListener("click", (event) => {

@@ -136,11 +136,16 @@ def test_each_source_panel_holds_its_own_answers_passage_and_nothing_leaves_the_
             assert title.inner_text().strip() == link.inner_text().strip()
             side = chat.page.locator("#side-view-content").inner_text()
             assert band in side.split("該当箇所の全文")[0], side  # its own quote, not the other answer's
-            title.locator("button").click()
+            if title.locator("button").count():  # the desktop panel's back arrow; a phone's sheet closes by Escape
+                title.locator("button").click()
+            else:
+                chat.page.keyboard.press("Escape")
             chat.page.locator("#side-view-content").wait_for(state="detached")
         assert chat.page.locator("[data-step-type=tool] img").first.get_attribute("src") == "/public/avatar.svg"
     assert watched.external == []
-    assert watched.failed == []  # no broken avatar (it was a 400 for 計算の根拠) or anything else
+    # No broken avatar (it was a 400 for 計算の根拠) or anything else; the one 401 is the page asking /user
+    # who is signed in before the local user's automatic sign-in.
+    assert [f for f in watched.failed if not f.startswith("401 ") or not f.endswith("/user")] == []
 
 
 def test_thumbs_down_with_a_comment_is_stored_and_exported(browser: Browser, server: ChainlitServer,
