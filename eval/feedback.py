@@ -25,6 +25,11 @@ _DISLIKED = text(
     'FROM feedbacks f JOIN steps s ON s."id" = f."forId" LEFT JOIN threads t ON t."id" = s."threadId" '
     'WHERE f."value" = :value ORDER BY s."createdAt"'
 )
+# Chainlit puts the 👎 on the run step of the message handler; the answer is its assistant_message child.
+_ANSWER_UNDER = text(
+    'SELECT "output" AS output, "metadata" AS metadata, "createdAt" AS created_at FROM steps '
+    'WHERE "parentId" = :parent AND "type" = \'assistant_message\' ORDER BY "createdAt"'
+)
 _USER_TURNS = text(
     'SELECT "output" AS output FROM steps WHERE "threadId" = :thread AND "type" = \'user_message\' '
     'AND "createdAt" <= :until ORDER BY "createdAt"'
@@ -62,14 +67,19 @@ async def read_disliked(url: str) -> list[Disliked]:
             rows = (await connection.execute(_DISLIKED, {"value": THUMBS_DOWN})).mappings().all()
             for row in rows:
                 answer = _json(row["metadata"]).get("hojo_answer") or {}
+                created_at = row["created_at"]
+                if not answer:
+                    for child in (await connection.execute(_ANSWER_UNDER, {"parent": row["step_id"]})).mappings():
+                        answer = _json(child["metadata"]).get("hojo_answer") or answer
+                        created_at = child["created_at"] if answer else created_at
                 turns_rows = (await connection.execute(
-                    _USER_TURNS, {"thread": row["thread_id"], "until": row["created_at"]})).mappings().all()
+                    _USER_TURNS, {"thread": row["thread_id"], "until": created_at})).mappings().all()
                 turns = [str(r["output"]) for r in turns_rows if str(r["output"] or "").strip()]
                 if not turns and answer.get("question"):
                     turns = [str(answer["question"])]
                 found.append(Disliked(step_id=str(row["step_id"]), turns=turns, comment=str(row["comment"] or ""),
                                       answer=answer, user=str(row["user_name"] or ""),
-                                      created_at=str(row["created_at"] or "")))
+                                      created_at=str(created_at or "")))
     finally:
         await engine.dispose()
     return found

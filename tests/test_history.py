@@ -77,7 +77,7 @@ async def _a_chat_with_a_thumbs_down(url: str) -> tuple[str, str]:
     layer = make_data_layer(url)
     user = await layer.create_user(User(identifier="tanaka", metadata={"role": "member"}))
     assert user is not None
-    thread_id, question_id, answer_id = (str(uuid.uuid4()) for _ in range(3))
+    thread_id, question_id, run_id, answer_id = (str(uuid.uuid4()) for _ in range(4))
     await layer.update_thread(thread_id, name="従業員30人で4,000万円", user_id=user.id)
     await layer.create_step({"id": question_id, "threadId": thread_id, "name": "tanaka", "type": "user_message",
                              "output": "従業員30人で4,000万円を投資したら補助額は?", "streaming": False,
@@ -85,7 +85,10 @@ async def _a_chat_with_a_thumbs_down(url: str) -> tuple[str, str]:
     answer = {"question": "従業員30人で4,000万円を投資したら補助額は?", "answer": "補助額は2,000万円です。",
               "found": True, "programme": "p1", "calculation": {"calculation_line": "4,000万円 × 1/2"},
               "sources": [{"doc": "公募要領", "section": "補助率", "text": "補助率は2分の1", "score": 1.0}]}
-    await layer.create_step({"id": answer_id, "threadId": thread_id, "parentId": None, "name": "assistant",
+    # Chainlit wraps the message handler in a run step and puts the 👎 on it; the answer is its child.
+    await layer.create_step({"id": run_id, "threadId": thread_id, "name": "on_message", "type": "run",
+                             "output": "", "streaming": False, "createdAt": "2026-01-01T00:00:00.5Z", "metadata": {}})
+    await layer.create_step({"id": answer_id, "threadId": thread_id, "parentId": run_id, "name": "assistant",
                              "type": "assistant_message", "output": answer["answer"], "streaming": False,
                              "createdAt": "2026-01-01T00:00:01Z", "metadata": {"hojo_answer": answer}})
     await layer.update_thread(thread_id, metadata={DIALOG_KEY: {"programme": "p1", "intent": "amount",
@@ -93,7 +96,7 @@ async def _a_chat_with_a_thumbs_down(url: str) -> tuple[str, str]:
     element = Text(name="出典1-1: 公募要領 · 補助率", content="補助率は2分の1です。", display="side",
                    for_id=answer_id, thread_id=thread_id)
     await layer.create_element(element)
-    await layer.upsert_feedback(Feedback(forId=answer_id, value=0, threadId=thread_id, comment="上限の説明がない"))
+    await layer.upsert_feedback(Feedback(forId=run_id, value=0, threadId=thread_id, comment="上限の説明がない"))
     return thread_id, user.id
 
 
@@ -115,7 +118,7 @@ def test_a_chat_is_kept_listed_resumed_exported_and_deleted(database_url: str, t
     metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
     assert dialog_from_json(metadata[DIALOG_KEY]).slots == {"employees": 30}
     steps = {s["type"]: s for s in thread["steps"]}  # type: ignore[index]
-    assert steps["assistant_message"]["feedback"]["value"] == 0
+    assert steps["run"]["feedback"]["value"] == 0
     element = thread["elements"][0]  # type: ignore[index]
     assert element["name"] == "出典1-1: 公募要領 · 補助率"
     assert base64.b64decode(element["url"].split(",", 1)[1]).decode("utf-8") == "補助率は2分の1です。"

@@ -12,6 +12,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -151,7 +152,6 @@ def test_each_source_panel_holds_its_own_answers_passage_and_nothing_leaves_the_
 def test_thumbs_down_with_a_comment_is_stored_and_exported(browser: Browser, server: ChainlitServer,
                                                           team_settings: Settings, tmp_path: Path) -> None:
     from eval.dataset import parse_item
-    from eval.feedback import export
 
     with watched_context(browser) as watched:
         chat = open_chat(watched.context.new_page(), server.url)
@@ -159,11 +159,13 @@ def test_thumbs_down_with_a_comment_is_stored_and_exported(browser: Browser, ser
         reply.locator("button.negative-feedback-off").click()
         dialog = chat.page.get_by_role("dialog")
         dialog.locator("textarea").fill("公募回ごとの締切も知りたい")
-        dialog.get_by_role("button").last.click()
+        dialog.locator("#submit-feedback").click()
         rows = wait_until(lambda: db_rows(team_settings, 'SELECT "value", "comment" FROM feedbacks'))
     assert rows == [(0, "公募回ごとの締切も知りたい")]
     out = tmp_path / "feedback.jsonl"
-    assert export(team_settings.history_url(), out) == 1
+    exported = subprocess.run([sys.executable, "-m", "eval", "feedback", "--db", team_settings.history_url(),
+                               "--out", str(out)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert exported.returncode == 0 and "1件" in exported.stdout, exported.stderr
     item = parse_item(json.loads(out.read_text(encoding="utf-8")), "feedback.jsonl")
     assert item.turns == ("締切はいつ?",) and "公募回ごとの締切も知りたい" in item.note and "出典:" in item.note
 
