@@ -35,8 +35,8 @@ from assistant.ui_render import (  # noqa: E402
     WELCOME_ICON,
     answer_markdown,
     chosen_programme,
-    pinned_note,
     escape_text,
+    pinned_note,
     programme_items,
     source_views,
     trace_markdown,
@@ -139,7 +139,15 @@ def bound_host() -> str:
 
 def configure_sign_in(settings: Settings, host: str) -> None:
     """Register how people sign in; refuse to start off loopback when nobody could (one clear sentence)."""
-    from assistant.users import LOCAL_USER, SignIn, UsersError, auth_secret, authenticate, read_users, sign_in_mode
+    from assistant.users import (
+        LOCAL_USER,
+        SignIn,
+        UsersError,
+        auth_secret,
+        authenticate,
+        read_users,
+        sign_in_mode,
+    )
 
     try:
         users_path = settings.users_path()

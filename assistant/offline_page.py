@@ -57,14 +57,13 @@ class LocalOnlyPage:
             if message.get("more_body"):
                 return
             raw = b"".join(body)
-            headers = dict(start.get("headers") or [])
-            gzipped = headers.get(b"content-encoding", b"") == b"gzip"  # Chainlit's GZip middleware is inside us
+            gzipped = dict(start.get("headers") or []).get(b"content-encoding", b"") == b"gzip"  # Chainlit's GZip middleware is inside us
             page = local_only_html((gzip.decompress(raw) if gzipped else raw).decode("utf-8")).encode("utf-8")
             if gzipped:
                 page = gzip.compress(page)
-            headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
-            headers.append((b"content-length", str(len(page)).encode("ascii")))
-            await send({**start, "headers": headers})
+            kept = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
+            kept.append((b"content-length", str(len(page)).encode("ascii")))
+            await send({**start, "headers": kept})
             await send({"type": "http.response.body", "body": page})
 
         await self.app(scope, receive, capture)
