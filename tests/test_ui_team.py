@@ -175,8 +175,10 @@ def test_a_chat_survives_a_restart_resumes_its_dialog_and_can_be_deleted(
     with watched_context(browser) as watched:
         chat = open_chat(watched.context.new_page(), server.url)
         assert "2,000万円" in chat.ask("従業員30人で4,000万円を投資したら補助額は?").inner_text()
-        thread_id = chat.page.url.rsplit("/", 1)[-1]
-    assert len(thread_id) == 36, "the chat's URL names its thread"
+        listed = chat.page.locator("#thread-history li[id^=thread-]").first
+        listed.wait_for(timeout=30_000)  # the new chat is in the sidebar
+        thread_id = str(listed.get_attribute("id")).removeprefix("thread-")
+    assert db_rows(team_settings, f"SELECT id FROM threads WHERE id = '{thread_id}'")
     server.stop()
     server.start()
     with watched_context(browser) as watched:
