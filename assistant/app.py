@@ -11,6 +11,7 @@ message says, and how document text is escaped in it, is in assistant/ui_render.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from collections.abc import Mapping
@@ -23,8 +24,9 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:  # `chainlit run assistant/app.py` without an installed package
     sys.path.append(str(PROJECT_ROOT))
 
+from assistant.history import DIALOG_KEY, dialog_from_json, dialog_to_json  # noqa: E402
 from assistant.programmes import Programme  # noqa: E402
-from assistant.settings import get_settings  # noqa: E402
+from assistant.settings import Settings, get_settings  # noqa: E402
 from assistant.types import Answer  # noqa: E402
 from assistant.ui_render import (  # noqa: E402
     APP_NAME,
@@ -34,6 +36,7 @@ from assistant.ui_render import (  # noqa: E402
     answer_markdown,
     chosen_programme,
     escape_text,
+    pinned_note,
     programme_items,
     source_views,
     trace_markdown,
@@ -107,13 +110,15 @@ def starters() -> list[cl.Starter]:
     return [cl.Starter(label=label, message=message) for label, message in STARTERS]
 
 
-def settings_widgets(registry: Mapping[str, Programme]) -> list[Any]:
+def settings_widgets(registry: Mapping[str, Programme], saved: Mapping[str, Any] | None = None) -> list[Any]:
     from chainlit.input_widget import Select, Switch
 
+    saved = saved or {}
     return [
-        Select(id="programme", label="対象の補助金", items=programme_items(registry), initial_value=AUTO,
+        Select(id="programme", label="対象の補助金", items=programme_items(registry),
+               initial_value=chosen_programme(saved, registry) or AUTO,
                description="特定の補助金に絞って答えます。自動判定では質問の内容から判断します。"),
-        Switch(id="show_trace", label="計算の根拠を表示する", initial=True,
+        Switch(id="show_trace", label="計算の根拠を表示する", initial=bool(saved.get("show_trace", True)),
                description="金額や要件の判定で使ったルール・入力・出典を、回答の上に表示します。"),
     ]
 
@@ -121,6 +126,117 @@ def settings_widgets(registry: Mapping[str, Programme]) -> list[Any]:
 def reset_action() -> cl.Action:
     return cl.Action(name="reset", payload={}, label="最初から", icon="rotate-ccw",
                      tooltip="これまでの会話の内容(補助金・金額・人数など)を忘れて、最初からやり直します")
+
+
+# --- the chat as a team tool: sign-in, history, offline page, uploads (configured once at import) --
+
+def bound_host() -> str:
+    """The address `chainlit run --host` binds (the CLI puts it in CHAINLIT_HOST before loading this file)."""
+    from chainlit.config import DEFAULT_HOST
+
+    return os.environ.get("CHAINLIT_HOST") or DEFAULT_HOST
+
+
+def configure_sign_in(settings: Settings, host: str) -> None:
+    """Register how people sign in; refuse to start off loopback when nobody could (one clear sentence)."""
+    from assistant.users import (
+        LOCAL_USER,
+        SignIn,
+        UsersError,
+        auth_secret,
+        authenticate,
+        read_users,
+        sign_in_mode,
+    )
+
+    try:
+        users_path = settings.users_path()
+        mode = sign_in_mode(host, bool(read_users(users_path)), settings.auth_header)
+    except UsersError as exc:
+        print(exc, file=sys.stderr)
+        raise SystemExit(2) from exc
+    os.environ.setdefault("CHAINLIT_AUTH_SECRET", auth_secret(Path(settings.data_dir)))
+    if mode is SignIn.LOCAL:
+        async def local_user(headers: Any) -> cl.User:
+            return cl.User(identifier=LOCAL_USER, display_name="ローカル利用者", metadata={"role": "admin"})
+
+        cl.header_auth_callback(local_user)
+        log.info("Sign-in: a single local user (loopback, no users file)")
+        return
+
+    def check_password(name: str, password: str) -> cl.User | None:
+        record = authenticate(users_path, name, password)
+        return cl.User(identifier=record.name, metadata={"role": record.role}) if record else None
+
+    async def password_user(name: str, password: str) -> cl.User | None:
+        return await cl.make_async(check_password)(name, password)
+
+    if read_users(users_path):
+        cl.password_auth_callback(password_user)
+    if settings.auth_header:
+        header = settings.auth_header
+
+        async def proxy_user(headers: Any) -> cl.User | None:
+            name = (headers.get(header) or "").strip()
+            if not name:
+                return None
+            record = read_users(users_path).get(name)
+            return cl.User(identifier=name, metadata={"role": record.role if record else "member"})
+
+        cl.header_auth_callback(proxy_user)
+    log.info("Sign-in required (users file %s, proxy header %s)", users_path, settings.auth_header or "off")
+
+
+def configure_history(settings: Settings) -> None:
+    """Chat history in the configured database; its tables are made here on first start."""
+    from assistant.history import ensure_schema, make_data_layer
+
+    url = settings.history_url()
+    try:
+        ensure_schema(url)
+    except Exception as exc:
+        print(f"会話履歴のデータベースを開けません({type(exc).__name__}: {exc})。HOJO_DATABASE_URL を確認してください。 "
+              f"/ The chat history database cannot be opened; check HOJO_DATABASE_URL.", file=sys.stderr)
+        raise SystemExit(2) from exc
+    cl.data_layer(lambda: make_data_layer(url))
+
+
+def configure_uploads(settings: Settings) -> None:
+    """The paperclip accepts guideline files up to the size limit, unless uploads are off."""
+    from chainlit.config import SpontaneousFileUploadFeature, config
+
+    config.features.spontaneous_file_upload = SpontaneousFileUploadFeature(
+        enabled=settings.upload_allowed != "nobody", max_files=3, max_size_mb=int(settings.upload_max_mb + 0.999),
+        accept={"text/plain": [".txt", ".md", ".markdown"], "text/markdown": [".md", ".markdown"],
+                "text/html": [".html", ".htm"], "application/pdf": [".pdf"]},
+    )
+
+
+def configure_offline_page() -> None:
+    from chainlit.server import app as server
+
+    from assistant.offline_page import LocalOnlyPage
+
+    server.add_middleware(LocalOnlyPage)
+
+
+def configure_team_features() -> None:
+    settings = get_settings()
+    configure_sign_in(settings, bound_host())
+    configure_history(settings)
+    configure_uploads(settings)
+    configure_offline_page()
+
+
+def served_by_chainlit() -> bool:
+    """True under `chainlit run` (it names the module before loading it); False when a test imports us."""
+    from chainlit.config import config
+
+    return bool(config.run.module_name)
+
+
+if served_by_chainlit():
+    configure_team_features()
 
 
 # --- Chainlit handlers ----------------------------------------------------------------------------
@@ -149,6 +265,28 @@ async def on_chat_start() -> None:
     cl.user_session.set("settings", await cl.ChatSettings(settings_widgets(programmes())).send())
 
 
+@cl.on_chat_resume
+async def on_chat_resume(thread: Mapping[str, Any]) -> None:
+    """A past chat continues where it stopped: its DialogState and settings come back from the thread."""
+    cl.user_session.set("state", dialog_from_json(cl.user_session.get(DIALOG_KEY)))
+    saved = cl.user_session.get("settings") or {}
+    widgets = settings_widgets(programmes(), saved)
+    cl.user_session.set("settings", {**await cl.ChatSettings(widgets).send(), **saved})
+
+
+async def save_dialog(state: DialogState) -> None:
+    """Keep the DialogState in the thread now (Chainlit itself saves the session only on disconnect)."""
+    from chainlit.data import get_data_layer
+
+    saved = dialog_to_json(state)
+    cl.user_session.set(DIALOG_KEY, saved)
+    layer = get_data_layer()
+    thread_id = cl.context.session.thread_id
+    if layer is not None and thread_id:
+        await layer.update_thread(thread_id=thread_id, metadata={DIALOG_KEY: saved,
+                                                                 "settings": cl.user_session.get("settings")})
+
+
 @cl.on_settings_update
 async def on_settings_update(settings: dict[str, Any]) -> None:
     cl.user_session.set("settings", settings)
@@ -169,21 +307,83 @@ async def on_message(message: cl.Message) -> None:
     if state is None:
         state = get_engine().new_state()
         cl.user_session.set("state", state)
+    files = [e for e in message.elements or [] if getattr(e, "path", None)]
+    for element in files:
+        await start_upload(element)
+    text = message.content or ""
+    if files and not text.strip():
+        return
     try:
-        answer = await cl.make_async(answer_locked)(message.content or "", state,
-                                                    chosen_programme(settings, programmes()))
-        await send_answer(answer, show_trace=bool(settings.get("show_trace", True)))
+        registry = programmes()
+        pinned = chosen_programme(settings, registry)
+        programme = programme_for(text, pinned, registry)
+        answer = await cl.make_async(answer_locked)(text, state, programme)
+        await send_answer(answer, show_trace=bool(settings.get("show_trace", True)), question=text,
+                          note=pinned_note(pinned, programme, registry))
+        await save_dialog(state)
     except Exception:
-        log.exception("Answering failed for a message of %d characters", len(message.content or ""))
+        log.exception("Answering failed for a message of %d characters", len(text))
         await cl.Message(content=APOLOGY, actions=[reset_action()]).send()
 
 
-async def send_answer(answer: Answer, show_trace: bool) -> None:
-    """The trace step (when wanted and present), then the answer with its source elements."""
-    views = source_views(answer, get_settings().corpus_dir)
+def programme_for(text: str, pinned: str | None, registry: Mapping[str, Programme]) -> str | None:
+    """The settings' programme, unless the question names another one: then the question's own."""
+    if pinned is None:
+        return None
+    from assistant.understanding import understand
+
+    named = understand(text, registry).programme
+    return named if named and named != pinned else pinned
+
+
+async def send_answer(answer: Answer, show_trace: bool, question: str = "", note: str = "") -> None:
+    """The trace step (when wanted and present), then the answer with its source elements.
+
+    The message's metadata keeps the question and the typed answer, so a 👎 on it can be exported as a
+    draft eval item (eval/feedback.py) without parsing the rendered text.
+    """
+    number = int(cl.user_session.get("answers") or 0) + 1
+    cl.user_session.set("answers", number)
+    views = source_views(answer, get_settings().corpus_dir, answer_number=number)
     if show_trace and answer.calculation and answer.calculation.get("trace"):
         async with cl.Step(name=TRACE_STEP_NAME, type="tool", show_input=False) as step:
             step.output = trace_markdown(answer.calculation)
     elements: list[cl.Element] = [cl.Text(name=v.name, content=v.content, display="side") for v in views]
-    await cl.Message(content=answer_markdown(answer, views), elements=elements,
-                     actions=[reset_action()]).send()
+    content = answer_markdown(answer, views)
+    metadata = {"hojo_answer": {"question": question, **answer.to_dict()}}
+    await cl.Message(content=f"{note}\n\n{content}" if note else content, elements=elements,
+                     actions=[reset_action()], metadata=metadata).send()
+
+
+# --- a guideline uploaded in the chat ------------------------------------------------------------
+
+async def start_upload(element: Any) -> None:
+    """Say the file is being read, ingest it in the background, then say what it added."""
+    import asyncio
+
+    name = str(getattr(element, "name", "") or Path(element.path).name)
+    progress = cl.Message(content=escape_text(f"「{name}」を取り込んでいます。数十秒ほどかかります(その間も質問できます)。"))
+    await progress.send()
+    user = cl.user_session.get("user")
+    role = (getattr(user, "metadata", None) or {}).get("role")
+    task = asyncio.create_task(finish_upload(Path(element.path), name, role, progress))
+    _uploads.add(task)
+    task.add_done_callback(_uploads.discard)
+
+
+_uploads: set[Any] = set()  # running ingest tasks, kept referenced until they finish
+
+
+async def finish_upload(path: Path, name: str, role: str | None, progress: cl.Message) -> None:
+    from assistant.uploads import ingest_upload, outcome_markdown
+
+    try:
+        outcome = await cl.make_async(ingest_upload)(path, name, get_settings(), role)
+        text = outcome_markdown(outcome)
+    except Exception:
+        log.exception("Ingesting an uploaded file failed")
+        text = f"「{name}」を取り込めませんでした。検索用ストアは以前の状態のままです。時間をおいてもう一度お試しください。"
+    progress.content = escape_text(text)
+    await progress.update()
+    saved = cl.user_session.get("settings") or {}
+    await cl.ChatSettings(settings_widgets(programmes(), saved)).send()

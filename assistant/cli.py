@@ -1,4 +1,4 @@
-"""Command line: `python -m assistant {ask,chat,ingest,programmes,rules}`. Heavy libraries are imported per command."""
+"""Command line: `python -m assistant {ask,chat,ingest,programmes,rules,users}`; heavy libraries load per command."""
 
 from __future__ import annotations
 
@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     show = rules_sub.add_parser("show", help="制度のパラメータを公募回ごとに表示します")
     show.add_argument("programme", help="制度のID、正式名称、またはフォルダ")
     show.add_argument("--dir", type=Path, help="制度フォルダの親フォルダ(省略時は同梱コーパス)")
+
+    from assistant.users_cli import add_parser
+
+    add_parser(sub)
     return parser
 
 
@@ -77,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         from assistant.calculator.rules_cli import run_check, run_show
 
         return run_check(args.dir) if args.rules_command == "check" else run_show(args.programme, args.dir)
+    if args.command == "users":
+        from assistant.users_cli import run_users
+
+        return run_users(args)
     from assistant.chat_cli import run_ask, run_chat
 
     if args.command == "ask":

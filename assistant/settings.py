@@ -86,6 +86,39 @@ class Settings(BaseSettings):
     today: date | None = Field(
         default=None, description="Override of today's date for deadline logic (YYYY-MM-DD)."
     )
+    # --- the chat as a team tool: history, sign-in, uploads (assistant/history.py, users.py, uploads.py)
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / ".data",
+        description="Folder of the chat's own files: the SQLite history, the users file, uploads, the sign-in secret.",
+    )
+    database_url: str = Field(
+        default="",
+        description=(
+            "SQLAlchemy async URL of the chat history, e.g. postgresql+asyncpg://user:pw@host/db for a team; "
+            "empty: an SQLite file history.sqlite3 in data_dir."
+        ),
+    )
+    users_file: Path | None = Field(
+        default=None,
+        description="File of users with salted password hashes (`python -m assistant users add NAME`); default data_dir/users.json.",
+    )
+    auth_header: str = Field(
+        default="",
+        description="Header a trusted reverse proxy sets to the signed-in user's name (e.g. X-Forwarded-User); empty: off.",
+    )
+    upload_max_mb: float = Field(
+        default=20, gt=0, le=200, description="Largest guideline file the chat accepts for upload, in MB."
+    )
+    upload_allowed: Literal["everyone", "admins", "nobody"] = Field(
+        default="everyone", description="Who may upload a guideline in the chat: every signed-in user, admins only, or nobody."
+    )
+
+    def history_url(self) -> str:
+        """The history database: the configured URL, else the SQLite file inside data_dir."""
+        return self.database_url or f"sqlite+aiosqlite:///{Path(self.data_dir) / 'history.sqlite3'}"
+
+    def users_path(self) -> Path:
+        return Path(self.users_file) if self.users_file else Path(self.data_dir) / "users.json"
 
     def effective_today(self) -> date:
         """The date deadline rules compare against: the override, else the real today."""

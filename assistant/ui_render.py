@@ -117,21 +117,32 @@ def element_name(text: str) -> str:
 # --- sources: the side elements -------------------------------------------------------------------
 
 class SourceView(NamedTuple):
-    """One citation of an answer as shown: its element name, the quoted words and the side panel text."""
+    """One passage an answer cites, as shown: its element name, the quoted words and the side panel text."""
 
     name: str
-    quote: str
+    quote: str  # the quoted words, 「…」「…」 when several quotes come from the same passage
     content: str
 
 
-def source_views(answer: Answer, corpus_dir: Path) -> list[SourceView]:
-    """The answer's sources, each with the whole passage it was quoted from."""
-    views = []
-    for number, source in enumerate(answer.sources, start=1):
+def source_views(answer: Answer, corpus_dir: Path, answer_number: int | None = None) -> list[SourceView]:
+    """The answer's sources, one per passage quoted (several quotes of one passage share it).
+
+    With answer_number the names are 出典{answer}-{n}: Chainlit links element names within the whole
+    chat, so two answers both citing 「出典1: …」 would open each other's passages.
+    """
+    groups: dict[tuple[str, str], list[tuple[Source, str, int | None]]] = {}
+    for source in answer.sources:
         passage_text, page = whole_passage(source, answer.passages, corpus_dir)
+        groups.setdefault((source.doc, _squash(passage_text)), []).append((source, passage_text, page))
+    views = []
+    for number, members in enumerate(groups.values(), start=1):
+        source, passage_text, page = members[0]
         heading = source.section.split(" > ")[-1].strip()
-        name = element_name(f"出典{number}: {source.doc} · {heading}" if heading else f"出典{number}: {source.doc}")
-        views.append(SourceView(name=name, quote=source.text, content=_side_content(source, passage_text, page)))
+        label = f"出典{answer_number}-{number}" if answer_number is not None else f"出典{number}"
+        name = element_name(f"{label}: {source.doc} · {heading}" if heading else f"{label}: {source.doc}")
+        quotes = [m[0].text for m in members]
+        views.append(SourceView(name=name, quote="」「".join(" ".join(q.split()) for q in quotes),
+                                content=_side_content(source, passage_text, page, quotes)))
     return views
 
 
@@ -177,15 +188,16 @@ def _corpus_documents(corpus_dir: Path) -> tuple[dict[str, Any], ...]:
     return tuple(read_documents(folder) for folder in sorted(corpus_dir.iterdir()) if folder.is_dir())
 
 
-def _side_content(source: Source, passage_text: str, page: int | None) -> str:
+def _side_content(source: Source, passage_text: str, page: int | None, quotes: Sequence[str] = ()) -> str:
     lines = [f"**文書**: {escape_inline(source.doc)}"]
     if source.section:
         lines.append(f"**見出し**: {escape_inline(source.section)}")
     if page is not None:
         lines.append(f"**ページ**: {page}")
     parts = ["\n".join(lines)]
-    if source.text and _squash(source.text) != _squash(passage_text):
-        parts += ["**引用箇所**", "> " + escape_inline(" ".join(source.text.split()))]
+    shown = [q for q in (quotes or [source.text]) if q and _squash(q) != _squash(passage_text)]
+    if shown:
+        parts += ["**引用箇所**", "\n".join("> " + escape_inline(" ".join(q.split())) for q in shown)]
     parts += ["**該当箇所の全文**", escape_text(passage_text)]
     return "\n\n".join(parts)
 
@@ -215,7 +227,7 @@ def answer_markdown(answer: Answer, views: Sequence[SourceView]) -> str:
         parts.append(f"{FOLLOW_UP_LABEL}: {escape_inline(answer.follow_up)}")
     if views:
         # The element names stay unescaped: Chainlit turns each exact name into a link to its element.
-        items = [f"- {v.name}:「{escape_inline(' '.join(v.quote.split()))}」" for v in views]
+        items = [f"- {v.name}:「{escape_inline(v.quote)}」" for v in views]
         parts.append(SOURCES_HEADING + "\n\n" + "\n".join(items))
     return "\n\n".join(p for p in parts if p)
 
@@ -448,6 +460,17 @@ def welcome_markdown(registry: Mapping[str, Programme]) -> str:
 def programme_items(registry: Mapping[str, Programme]) -> dict[str, str]:
     """Select items label -> value: 自動判定 first, then each programme by its official name."""
     return {"自動判定(質問から判断)": AUTO, **{p.official_name: pid for pid, p in registry.items()}}
+
+
+def pinned_note(pinned: str | None, programme: str | None, registry: Mapping[str, Programme]) -> str:
+    """The line that shows which programme the settings fix, or that the question named another one."""
+    if pinned is None or pinned not in registry:
+        return ""
+    fixed = escape_inline(registry[pinned].official_name)
+    if programme and programme != pinned and programme in registry:
+        named = escape_inline(registry[programme].official_name)
+        return f"*設定では「{fixed}」に絞っていますが、ご質問にある「{named}」についてお答えします。*"
+    return f"*対象: 「{fixed}」(設定で固定しています。変えるには設定を開いてください)*"
 
 
 def chosen_programme(settings: Mapping[str, Any] | None, registry: Iterable[str]) -> str | None:

@@ -1,4 +1,7 @@
-"""`python -m eval [--out DIR] [--store DIR]`: run the Q&A set through the engine and write the report."""
+"""`python -m eval [--out DIR] [--store DIR]`: run the Q&A set through the engine and write the report.
+
+`python -m eval feedback [--db URL] --out F.jsonl` exports the chat's 👎 answers as draft items (eval/feedback.py).
+"""
 
 from __future__ import annotations
 
@@ -46,6 +49,11 @@ def _progress(done: list[int], total: int):  # noqa: ANN202 - tiny closure
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["feedback"]:  # `python -m eval feedback --out F.jsonl`: 👎 answers as draft items
+        from eval.feedback import main as feedback_main
+
+        return feedback_main(argv[1:])
     args = build_parser().parse_args(argv)
     from assistant.settings import get_settings
 

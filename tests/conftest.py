@@ -30,6 +30,7 @@ def _isolated_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     """Point the default store at tmp_path so no test reads or writes the user's store."""
     store = tmp_path / "store"
     monkeypatch.setenv("HOJO_STORE_DIR", str(store))
+    monkeypatch.setenv("HOJO_DATA_DIR", str(tmp_path / "data"))  # chat history, users, uploads
     _clear_caches()
     yield store
     _clear_caches()
@@ -40,7 +41,8 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings for a store holding the shipped corpus, ingested once per test session (read-only)."""
     from ingest.pipeline import run_ingest
 
-    settings = Settings(store_dir=tmp_path_factory.mktemp("built_store") / "store")
+    root = tmp_path_factory.mktemp("built_store")
+    settings = Settings(store_dir=root / "store", data_dir=root / "data")
     report = run_ingest([], settings)
     assert report.ok and not report.skipped, f"the shipped corpus must ingest cleanly: {report.skipped}"
     return settings

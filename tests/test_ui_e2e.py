@@ -108,7 +108,8 @@ def test_calculation_answer_shows_amount_sources_and_trace(open_page: OpenPage) 
     links = reply.locator("a.element-link")
     assert links.count() >= 2
     names = links.all_inner_texts()
-    assert all(name.startswith(f"出典{n}: ") for n, name in enumerate(names, start=1)), names
+    # Numbered per answer (出典<answer>-<n>) so two answers never share an element name.
+    assert all(name.startswith(f"出典1-{n}: ") for n, name in enumerate(names, start=1)), names
     cap_link = reply.locator("a.element-link", has_text="従業員規模別の補助上限額")
     cap_link.click()
     side = chat.page.locator("#side-view-content")

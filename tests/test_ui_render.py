@@ -136,19 +136,33 @@ def calculation_answer(programme: str, intent: str, slots: dict[str, Any]) -> An
     return Answer(answer=text, found=True, programme=programme, calculation=calc, sources=sources)
 
 
-def test_each_source_becomes_a_named_element_holding_its_whole_section() -> None:
+def test_each_quoted_passage_becomes_one_named_element_holding_its_whole_section() -> None:
     answer = calculation_answer("shinjigyo", "amount", {"employees": 30, "investment": 40_000_000})
     views = source_views(answer, CORPUS)
-    assert len(views) == len(answer.sources) >= 3
-    for number, (view, source) in enumerate(zip(views, answer.sources, strict=True), start=1):
-        assert view.name == f"出典{number}: {source.doc} · {source.section.split(' > ')[-1]}"
+    sections = list(dict.fromkeys(s.section for s in answer.sources))
+    # Two quotes from the 補助率 section share one entry: one entry per passage, not per quoted line.
+    assert len(views) == len(sections) >= 3 and len(answer.sources) > len(views)
+    for number, (view, section) in enumerate(zip(views, sections, strict=True), start=1):
+        doc = next(s.doc for s in answer.sources if s.section == section)
+        assert view.name == f"出典{number}: {doc} · {section.split(' > ')[-1]}"
         _, seen = render(view.content)
-        assert squashed(source.text) in seen
-        assert source.doc in seen
+        assert doc in seen
+        for source in (s for s in answer.sources if s.section == section):
+            assert squashed(source.text) in seen and source.text.split()[0] in view.quote
     cap_view = next(v for v in views if "従業員規模別の補助上限額" in v.name)
     _, seen = render(cap_view.content)
     # The whole section: all four bands, not only the quoted 21-50 persons sentence.
     assert all(band in seen for band in ("20人以下", "21人以上50人以下", "51人以上100人以下", "101人以上"))
+
+
+def test_answer_numbers_make_element_names_unique_across_the_chat() -> None:
+    # Chainlit resolves an element link by name within the chat: two answers must never share one.
+    first = calculation_answer("shinjigyo", "amount", {"employees": 30, "investment": 40_000_000})
+    second = calculation_answer("shinjigyo", "amount", {"employees": 10, "investment": 40_000_000})
+    names_1 = [v.name for v in source_views(first, CORPUS, answer_number=1)]
+    names_2 = [v.name for v in source_views(second, CORPUS, answer_number=2)]
+    assert names_1[0].startswith("出典1-1: ") and names_2[0].startswith("出典2-1: ")
+    assert not set(names_1) & set(names_2)
 
 
 def test_a_retrieved_passage_is_preferred_and_shows_its_page() -> None:

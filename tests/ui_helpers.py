@@ -11,6 +11,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwrig
 from assistant.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CHAINLIT = REPO_ROOT / ".venv" / "bin" / "chainlit"
+# The chainlit script of the interpreter running the tests (the repository's .venv under `make test`).
+CHAINLIT = Path(sys.executable).parent / "chainlit"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -55,7 +57,8 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 # What Chainlit reads from its app root (CHAINLIT_APP_ROOT, else the working directory).
-APP_ROOT_FILES = (".chainlit/config.toml", ".chainlit/translations/ja.json", "chainlit.md", "chainlit_ja.md")
+APP_ROOT_FILES = (".chainlit/config.toml", ".chainlit/translations/ja.json", "chainlit.md", "chainlit_ja.md",
+                  "public/hojo.js", "public/avatar.svg")
 
 
 def make_app_root(folder: Path) -> Path:
