@@ -24,3 +24,6 @@ class Understanding:
     # The message without the names of our programmes (typos included): what retrieval should search
     # once the programme filter knows the programme; names only pull toward overview sections.
     topic_text: str = ""
+    # A Japanese question about a figure that could not be used (4.000万円, 20.9人, a range, two values for
+    # one slot); the figure is not in `slots`, and the engine asks this instead of answering.
+    clarification: str | None = None
