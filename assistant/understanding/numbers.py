@@ -62,7 +62,7 @@ _RANGE_END_AFTER_RE = re.compile(r"\s?(?:まで|の間|の範囲)")
 # 「職員5者」「スタッフは12者」: 者 counts people after a word for staff (else organisations, 中小企業3者).
 _STAFF_BEFORE_RE = re.compile(r"(?:従業員|従業者|社員|常勤|スタッフ|職員)(?:数)?(?:は|が|:|\s)*$")
 # Characters before a number that make it vague or part of another word: 何人, 幾つ, 第三者; 数 only before
-# a kanji numeral (数千万円, 数十人) — in 「従業員数18名」 it ends the word 従業員数.
+# 十百千 (数千万円, 数十人): in 「従業員数18名」「従業員数三十名」 it ends the word 従業員数.
 _VAGUE_PREFIX = set("何幾第")
 
 
@@ -186,7 +186,7 @@ def _is_word(text: str, match: re.Match[str]) -> bool:
     """A match that is part of a word or a vague amount, not a figure: 一般, 数千万円, 何人, 第三者."""
     start, num = match.start(), match.group("num")
     kanji_only = not _DIGIT_RE.search(num)
-    if start > 0 and (text[start - 1] in _VAGUE_PREFIX or (text[start - 1] == "数" and kanji_only)):
+    if start > 0 and (text[start - 1] in _VAGUE_PREFIX or (text[start - 1] == "数" and num[0] in "十百千")):
         return True
     # A kanji numeral is only a number when it carries a unit (一般, 一時的, 百貨店 are words).
     return kanji_only and match.group("unit") is None and not _BIG_UNIT_RE.search(num)
