@@ -156,6 +156,8 @@ def test_kanji_and_arabic_agree(n: int) -> None:
         ("投資額4,000万円(税込4,000万円)", {"investment": 40_000_000}),  # the same value twice agrees
         ("30人ではなく50人です", {"employees": 50}),  # a correction word picks the last
         ("投資は4,000万円、いや5,000万円です", {"investment": 50_000_000}),
+        ("従業員を30人から50人に増やしたら補助額は?", {"employees": 50}),  # a change: its result counts
+        ("投資額を4,000万円から6,000万円へ増やすと?", {"investment": 60_000_000}),
     ],
 )
 def test_phrasings_from_the_issues(text: str, slots: dict[str, Any]) -> None:
@@ -205,6 +207,10 @@ BAD_CASES = [
     ("4,000万円を投資して、設備に1,000万円", "investment", "「4,000万円」と「1,000万円」"),
     ("資本金1億円、資本金3億円です", "capital", "「1億円」と「3億円」"),
     ("最低賃金+30円、最低賃金+50円", "min_wage_margin", "「30円」と「50円」"),
+    # member counts: no count defaults to 1 when the written one was asked about
+    ("中小企業2.5社と大学1校で組める?", "members", "小数"),
+    ("中小企業2~3社と大学1校で組める?", "members", "範囲"),
+    ("中小企業" + "9" * 400 + "社と大学1校で組める?", "members", "桁数"),
     # values the slot vocabulary refuses
     ("従業員-5人で4,000万円投資したら補助額は?", "employees", "0人以上"),
     ("投資額2兆円の補助額は?", "investment", "1,000億円まで"),

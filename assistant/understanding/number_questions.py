@@ -10,7 +10,7 @@ import re
 
 from assistant.understanding.numbers import MAX_DIGITS, Kind, NumberProblem
 
-_WHAT: dict[Kind, str] = {"yen": "金額", "persons": "人数", "organisations": "数", "percent": "割合"}
+_WHAT: dict[Kind, str] = {"yen": "金額", "persons": "人数", "organisations": "構成員の数", "percent": "割合"}
 _EXAMPLE: dict[Kind, str] = {"yen": "「4,500万円」", "persons": "「30人」", "organisations": "「2社」",
                              "percent": "「2.5%」"}
 _QUOTE_LIMIT = 24
@@ -48,7 +48,7 @@ def problem_question(problem: NumberProblem) -> str:
     if problem.problem == "too_long":
         return f"{quoted}は桁数が多すぎるため({MAX_DIGITS}桁まで)、{what}として読み取れませんでした。{_ask(kind)}"
     if problem.problem == "fraction":
-        unit = "人数" if kind == "persons" else ("数" if kind == "organisations" else "金額(円)")
+        unit = "人数" if kind == "persons" else ("構成員の数" if kind == "organisations" else "金額(円)")
         return f"{quoted}は小数を含むため、{unit}を正確に決められませんでした。整数でお知らせいただけますか。"
     if problem.problem == "range":
         return f"{quoted}は範囲のため、計算に使う{what}を1つに決められませんでした。{what}を1つだけお知らせいただけますか。"

@@ -64,6 +64,7 @@ _BARE_EMPLOYEES_RE = re.compile(
     r"(?:従業員|社員|常勤従業員|常勤|従業者|スタッフ|職員)(?:数)?(?:は|が|:)?\s*(-?\d+)(?![\d,.、万億円%人名者])"
 )
 # Between two values of one slot, a word that says the later one replaces the earlier: 30人ではなく50人.
+_CHANGE_TO_RE = re.compile(r"\s?(?:に|へ)")
 _CORRECTION_RE = re.compile(r"ではなく|じゃなく|でなく|ではなしに|いや|訂正|間違|→|に変更|変更して|改め|正しくは")
 
 
@@ -181,6 +182,8 @@ class NumberSlots:
 
     values: dict[str, Any] = field(default_factory=dict)
     questions: tuple[str, ...] = ()
+    # Slots a figure asked about was meant for: a value for them from elsewhere would be a guess.
+    blocked: frozenset[str] = frozenset()
 
 
 def _slot_of(text: str, mentions: tuple[NumberMention, ...], index: int, intent: str | None
@@ -209,13 +212,18 @@ def _shown(slot: str, value: int | float) -> str:
     return f"{value:,.10f}".rstrip("0").rstrip(".") + "%"
 
 
+def _is_change(text: str, between: str, last: NumberMention) -> bool:
+    """「30人から50人に増やしたら」「4,000万円から6,000万円へ」: a change whose result is the last value."""
+    return "から" in between and bool(_CHANGE_TO_RE.match(text, last.end))
+
+
 def _settled(text: str, slot: str, stated: list[tuple[int | float, NumberMention]]) -> tuple[Any, str | None]:
     """(value, None) when the mentions agree or a correction word picks the last; else (None, question)."""
     distinct = list(dict.fromkeys(value for value, _ in stated))
     if len(distinct) == 1:
         return distinct[0], None
     between = text[stated[0][1].end : stated[-1][1].start]
-    if _CORRECTION_RE.search(between):
+    if _CORRECTION_RE.search(between) or _is_change(text, between, stated[-1][1]):
         return stated[-1][0], None
     return None, conflict_question(label(slot), [_shown(slot, value) for value in distinct])
 
@@ -263,9 +271,11 @@ def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
     stated: dict[str, list[tuple[int | float, NumberMention]]] = {}
     for index, item in enumerate(items):
         slot, value = _slot_of(text, items, index, intent)
+        problem = problems.get((item.start, item.end))
+        if problem is not None and problem.kind == "organisations":
+            slot = "members"  # 中小企業2.5社, 大学1~2校: counts of members, read by members.py
         if slot is None:
             continue
-        problem = problems.get((item.start, item.end))
         if problem is not None:
             questions.append(problem_question(problem))
             blocked.add(slot)
@@ -288,4 +298,4 @@ def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
             questions.append(question)
         elif bare is not None:
             values["employees"] = bare
-    return NumberSlots(values, tuple(dict.fromkeys(questions)))
+    return NumberSlots(values, tuple(dict.fromkeys(questions)), frozenset(blocked))

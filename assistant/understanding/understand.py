@@ -31,6 +31,8 @@ def _extract_slots(text: str, intent: str | None) -> tuple[dict[str, Any], tuple
     numbers = extract_number_slots(text, intent)
     slots: dict[str, Any] = dict(numbers.values)
     members, member_spans = extract_members(text)
+    if "members" in numbers.blocked:
+        members = []  # a member count we asked about (2.5社, 2~3社) must not default to 1
     if members:
         slots["members"] = members
     slots.update(extract_consortium_flags(text, members, consortium_context))
