@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.calculator.money import format_yen
+from assistant.calculator.money import format_percent, format_yen
 from assistant.calculator.slots import SLOTS, InvalidSlot, label
 from assistant.understanding.context import alternation, clause_bounds
 from assistant.understanding.number_questions import conflict_question, problem_question
@@ -203,13 +203,14 @@ def _slot_of(text: str, mentions: tuple[NumberMention, ...], index: int, intent:
 
 
 def _shown(slot: str, value: int | float) -> str:
+    """A slot value as the question quotes it back: 4,000万円, 30人, 30円, 2.5%."""
     if slot in ("investment", "capital", "subsidy_received"):
         return format_yen(int(value))
     if slot == "employees":
         return f"{int(value):,}人"
     if slot == "min_wage_margin":
         return f"{int(value):,}円"
-    return f"{value:,.10f}".rstrip("0").rstrip(".") + "%"
+    return format_percent(float(value))
 
 
 def _is_change(text: str, between: str, last: NumberMention) -> bool:
@@ -245,10 +246,9 @@ def _bare_employees(text: str) -> tuple[int | None, str | None]:
     bare = _BARE_EMPLOYEES_RE.search(text)
     if not bare:
         return None, None
-    digits = bare.group(1).lstrip("-")
-    if len(digits) > MAX_DIGITS:
-        return None, f"「{digits[:8]}…」は桁数が多すぎるため({MAX_DIGITS}桁まで)、人数として読み取れませんでした。" \
-                     "「30人」のように書いて、人数をもう一度お知らせいただけますか。"
+    if len(bare.group(1).lstrip("-")) > MAX_DIGITS:
+        problem = NumberProblem("too_long", "persons", bare.group(1), bare.start(1), bare.end(1))
+        return None, problem_question(problem)
     return int(bare.group(1)), None
 
 
