@@ -121,6 +121,8 @@ class Engine:
         if u.other_programme and self._store_mentions(u.other_programme):
             u.other_programme = None  # the store speaks of it (a predecessor, a comparison): answer from it
         turn = merge(state, u, programme_override)
+        if u.clarification:  # a figure we could not read exactly: ask, as for a missing input
+            return Answer(answer=u.clarification, found=True, programme=turn.programme, follow_up=u.clarification)
         # Search without the programme's own names (the filter knows it); keep them if nothing else is left.
         query = u.topic_text if _NOT_A_TOPIC.sub("", u.topic_text) else clean
         if turn.intent in CALCULATION_INTENTS and not _asks_passages(u, turn):

@@ -169,7 +169,8 @@ NUMBER_SLOT_CASES = [
     ("1億円の資本金で従業員80人", {"capital": 100_000_000, "employees": 80}),
     ("従業員数は30人", {"employees": 30}),
     ("従業員30で", {"employees": 30}),  # no unit after 従業員
-    ("従業員-5人で1億円投資したら補助額は?", {"employees": -5, "investment": 100_000_000}),
+    # -5人 is refused by the slot vocabulary: asked about (tests/test_number_grammar.py), never kept.
+    ("従業員-5人で1億円投資したら補助額は?", {"investment": 100_000_000}),
     ("1人あたり給与支給総額を上げます", {}),  # 1人あたり is not a headcount
     ("補助金を3,000万円受け取りました", {"subsidy_received": 30_000_000}),
     ("3,000万円の補助金を受給しました", {"subsidy_received": 30_000_000}),

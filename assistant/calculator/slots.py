@@ -38,9 +38,19 @@ def _is_number(value: Any) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
 
 
+def _plain(value: float) -> str:
+    """A number as people write it (1,000,000 or 2.5), never Python's 1e+06 or a repr."""
+    return f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def _given(value: Any) -> str:
+    """What was given, in words a user reads: the number itself, or a plain statement that it is none."""
+    return f"(入力値: {_plain(value)})" if _is_number(value) else "(数値として読み取れない値です)"
+
+
 def _as_int(value: Any, what: str, unit: str) -> int:
     if not _is_number(value) or value != int(value):
-        raise InvalidSlot(f"{what}は整数の{unit}で入力してください(入力値: {value!r})。")
+        raise InvalidSlot(f"{what}は整数の{unit}で入力してください{_given(value)}。")
     return int(value)
 
 
@@ -79,12 +89,12 @@ def _capital(value: Any) -> int:
 def _rate(what: str, positive: bool = False) -> Callable[[Any], float]:
     def check(value: Any) -> float:
         if not _is_number(value):
-            raise InvalidSlot(f"{what}は数値(%)で入力してください(入力値: {value!r})。")
+            raise InvalidSlot(f"{what}は数値(%)で入力してください{_given(value)}。")
         rate = float(value)
         if positive and rate <= 0:
-            raise InvalidSlot(f"{what}が{rate:g}%になっています。0%より大きい値を入力してください。")
+            raise InvalidSlot(f"{what}が{_plain(rate)}%になっています。0%より大きい値を入力してください。")
         if not -100.0 <= rate <= MAX_PLAUSIBLE_RATE:
-            raise InvalidSlot(f"{what}{rate:g}%はありえない値です。%の値をご確認ください。")
+            raise InvalidSlot(f"{what}{_plain(rate)}%はありえない値です。%の値をご確認ください。")
         return rate
 
     return check
@@ -100,7 +110,7 @@ def _min_wage_margin(value: Any) -> int:
 def _flag(what: str) -> Callable[[Any], bool]:
     def check(value: Any) -> bool:
         if not isinstance(value, bool):
-            raise InvalidSlot(f"{what}は「はい」か「いいえ」で答えてください(入力値: {value!r})。")
+            raise InvalidSlot(f"{what}は「はい」か「いいえ」で答えてください。")
         return value
 
     return check

@@ -30,3 +30,6 @@ class Understanding:
     members_change: str = "replace"
     # How the question asks (yes/no, how much, a list, several parts): decides how the answer leads.
     form: QuestionForm = field(default_factory=lambda: QuestionForm(Form.OTHER))
+    # A Japanese question about a figure that could not be used (4.000万円, 20.9人, a range, two values for
+    # one slot); the figure is not in `slots`, and the engine asks this instead of answering.
+    clarification: str | None = None

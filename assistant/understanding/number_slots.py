@@ -3,16 +3,23 @@
 The rule: a cue word the number directly modifies (「1億円の資本金」「4,000万円を投資」) wins, else
 the nearest cue word before it in the same clause (「資本金は1億円」), else the nearest after it;
 a number with no cue at all falls back on the question's intent (a bare amount in an amount
-question is the investment). When a slot is stated twice, the last mention counts (「30人ではなく50人」).
+question is the investment). When a slot is stated twice with different values, a correction word between
+them makes the last one count (「30人ではなく50人」); without one, the user is asked which is meant.
+A value the grammar cannot read exactly, or one the calculator's slot vocabulary rejects (従業員-5人), is
+never returned as a slot: it comes back as a question, so no invalid value reaches the dialog state.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.calculator.money import format_percent, format_yen
+from assistant.calculator.slots import SLOTS, InvalidSlot, label
 from assistant.understanding.context import alternation, clause_bounds
-from assistant.understanding.numbers import NumberMention, find_numbers
+from assistant.understanding.number_questions import conflict_question, problem_question
+from assistant.understanding.numbers import MAX_DIGITS, NumberMention, NumberProblem, scan_numbers
 
 SKIP = "skip"
 
@@ -42,7 +49,8 @@ _PERCENT_CUES: dict[str, tuple[str, ...]] = {
 _PERSON_SKIP_RE = re.compile(r"^(?:あたり|当たり|当り|につき)")
 _PERSON_SKIP_WORDS = ("役員", "出席", "面接", "口頭審査", "参加者", "審査員")
 _RECEIVE_WORDS = _YEN_CUES["subsidy_received"]
-_MIN_WAGE_RE = re.compile(r"最低賃金")
+# 「地域別+60円」 names the regional minimum wage by its first word alone.
+_MIN_WAGE_RE = re.compile(r"最低賃金|地域別")
 _MARGIN_STRONG_LINK_RE = re.compile(r"^(?:額)?\s?(?:より|から|\+|プラス)\s?(?:\(|:)?$")
 _MARGIN_WEAK_LINK_RE = re.compile(r"^(?:額)?\s?(?:を|に|は|が|の)?\s?$")
 _MARGIN_UP_RE = re.compile(r"^(?:以上)?(?:高|上回|アップ|上乗せ|増|引き上げ|上げ|プラス)")
@@ -52,7 +60,12 @@ _ADJACENT_RE = re.compile(
     r"^(?:\s|の|を|が|は|で|も|:|額|金額|総額|ほど|程度|くらい|ぐらい|位|分|相当|規模|前後|約|およそ)*$"
 )
 # 従業員30 with no unit: a count of people all the same.
-_BARE_EMPLOYEES_RE = re.compile(r"(?:従業員|社員|常勤従業員|常勤|従業者)(?:数)?(?:は|が|:)?\s*(-?\d+)(?![\d,.万億円%人名])")
+_BARE_EMPLOYEES_RE = re.compile(
+    r"(?:従業員|社員|常勤従業員|常勤|従業者|スタッフ|職員)(?:数)?(?:は|が|:)?\s*(-?\d+)(?![\d,.、万億円%人名者])"
+)
+# Between two values of one slot, a word that says the later one replaces the earlier: 30人ではなく50人.
+_CHANGE_TO_RE = re.compile(r"\s?(?:に|へ)")
+_CORRECTION_RE = re.compile(r"ではなく|じゃなく|でなく|ではなしに|いや|訂正|間違|→|に変更|変更して|改め|正しくは")
 
 
 def _compiled(cues: dict[str, tuple[str, ...]]) -> tuple[re.Pattern[str], dict[str, str]]:
@@ -163,28 +176,126 @@ def _person_slot(text: str, mention: NumberMention) -> str | None:
     return "employees"
 
 
-def extract_number_slots(text: str, intent: str | None) -> dict[str, Any]:
-    """Slots stated with numbers: employees, capital, investment, subsidy_received, rates, min_wage_margin."""
-    slots: dict[str, Any] = {}
-    mentions = find_numbers(text)
-    for index, mention in enumerate(mentions):
-        bounds = _neighbour_bounds(text, mentions, index)
-        slot: str | None = None
-        value: int | float = mention.value
-        if mention.kind == "yen":
-            margin = _min_wage_margin(text, mention)
-            if margin is not None:
-                slot, value = "min_wage_margin", margin
-            else:
-                slot = _yen_slot(text, mention, bounds, intent)
-        elif mention.kind == "percent":
-            slot = _percent_slot(text, mention, bounds, intent)
-        elif mention.kind == "persons":
-            slot = _person_slot(text, mention)
-        if slot is not None:
-            slots[slot] = value
-    if "employees" not in slots:
-        bare = _BARE_EMPLOYEES_RE.search(text)
-        if bare:
-            slots["employees"] = int(bare.group(1))
-    return slots
+@dataclass(frozen=True)
+class NumberSlots:
+    """The slots a message states with numbers, and the questions about figures that could not be used."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    questions: tuple[str, ...] = ()
+    # Slots a figure asked about was meant for: a value for them from elsewhere would be a guess.
+    blocked: frozenset[str] = frozenset()
+
+
+def _slot_of(text: str, mentions: tuple[NumberMention, ...], index: int, intent: str | None
+             ) -> tuple[str | None, int | float]:
+    mention = mentions[index]
+    bounds = _neighbour_bounds(text, mentions, index)
+    if mention.kind == "yen":
+        margin = _min_wage_margin(text, mention)
+        if margin is not None:
+            return "min_wage_margin", margin
+        return _yen_slot(text, mention, bounds, intent), mention.value
+    if mention.kind == "percent":
+        return _percent_slot(text, mention, bounds, intent), mention.value
+    if mention.kind == "persons":
+        return _person_slot(text, mention), mention.value
+    return None, mention.value
+
+
+def _shown(slot: str, value: int | float) -> str:
+    """A slot value as the question quotes it back: 4,000万円, 30人, 30円, 2.5%."""
+    if slot in ("investment", "capital", "subsidy_received"):
+        return format_yen(int(value))
+    if slot == "employees":
+        return f"{int(value):,}人"
+    if slot == "min_wage_margin":
+        return f"{int(value):,}円"
+    return format_percent(float(value))
+
+
+def _is_change(text: str, between: str, last: NumberMention) -> bool:
+    """「30人から50人に増やしたら」「4,000万円から6,000万円へ」: a change whose result is the last value."""
+    return "から" in between and bool(_CHANGE_TO_RE.match(text, last.end))
+
+
+def _settled(text: str, slot: str, stated: list[tuple[int | float, NumberMention]]) -> tuple[Any, str | None]:
+    """(value, None) when the mentions agree or a correction word picks the last; else (None, question)."""
+    distinct = list(dict.fromkeys(value for value, _ in stated))
+    if len(distinct) == 1:
+        return distinct[0], None
+    between = text[stated[0][1].end : stated[-1][1].start]
+    if _CORRECTION_RE.search(between) or _is_change(text, between, stated[-1][1]):
+        return stated[-1][0], None
+    return None, conflict_question(label(slot), [_shown(slot, value) for value in distinct])
+
+
+def _validated(slot: str, value: Any) -> str | None:
+    """The calculator's own Japanese message when the slot vocabulary rejects the value, else None."""
+    spec = SLOTS.get(slot)
+    if spec is None:
+        return None
+    try:
+        spec.parse(value)
+    except InvalidSlot as error:
+        return str(error)
+    return None
+
+
+def _bare_employees(text: str) -> tuple[int | None, str | None]:
+    """従業員30 with no unit: a count of people all the same (bounded like every other figure)."""
+    bare = _BARE_EMPLOYEES_RE.search(text)
+    if not bare:
+        return None, None
+    if len(bare.group(1).lstrip("-")) > MAX_DIGITS:
+        problem = NumberProblem("too_long", "persons", bare.group(1), bare.start(1), bare.end(1))
+        return None, problem_question(problem)
+    return int(bare.group(1)), None
+
+
+def _placeholder(problem: NumberProblem) -> NumberMention:
+    """A problem figure stands in the text like a number, so the same cue words tell which slot it was for."""
+    return NumberMention(0, problem.kind, problem.start, problem.end, problem.raw)
+
+
+def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
+    """Slots stated with numbers (employees, capital, investment, subsidy_received, rates, min_wage_margin).
+
+    A figure that cannot be read exactly is asked about only when it would have filled a slot: an odd
+    turnover (売上) or a range of caps quoted back (上限は1,500万~7,000万円?) is none of the user's inputs.
+    """
+    scan = scan_numbers(text)
+    problems = {(p.start, p.end): p for p in scan.problems}
+    items = tuple(sorted([*scan.mentions, *(_placeholder(p) for p in scan.problems)], key=lambda m: m.start))
+    questions: list[str] = []
+    blocked: set[str] = set()
+    stated: dict[str, list[tuple[int | float, NumberMention]]] = {}
+    for index, item in enumerate(items):
+        slot, value = _slot_of(text, items, index, intent)
+        problem = problems.get((item.start, item.end))
+        if problem is not None and problem.kind == "organisations":
+            slot = "members"  # 中小企業2.5社, 大学1~2校: counts of members, read by members.py
+        if slot is None:
+            continue
+        if problem is not None:
+            questions.append(problem_question(problem))
+            blocked.add(slot)
+        else:
+            stated.setdefault(slot, []).append((value, item))
+    values: dict[str, Any] = {}
+    for slot, mentions in stated.items():
+        if slot in blocked:
+            continue
+        settled, question = _settled(text, slot, mentions)
+        question = question or _validated(slot, settled)
+        if question:
+            questions.append(question)
+        else:
+            values[slot] = settled
+    if "employees" not in stated and "employees" not in blocked:
+        bare, question = _bare_employees(text)
+        question = question or (None if bare is None else _validated("employees", bare))
+        if question:
+            questions.append(question)
+        elif bare is not None:
+            values["employees"] = bare
+    return NumberSlots(values, tuple(dict.fromkeys(questions)), frozenset(blocked))

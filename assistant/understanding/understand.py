@@ -26,16 +26,19 @@ def _mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-def _extract_slots(text: str, intent: str | None) -> dict[str, Any]:
-    """All slots this message states; numbers first, then members, then words (業種 after members)."""
+def _extract_slots(text: str, intent: str | None) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """All slots this message states, and questions about unusable figures; numbers, members, then words."""
     consortium_context = contains_any(text, _CONSORTIUM_CUES)
-    slots: dict[str, Any] = extract_number_slots(text, intent)
+    numbers = extract_number_slots(text, intent)
+    slots: dict[str, Any] = dict(numbers.values)
     members, member_spans = extract_members(text)
+    if "members" in numbers.blocked:
+        members = []  # a member count we asked about (2.5社, 2~3社) must not default to 1
     if members:
         slots["members"] = members
     slots.update(extract_consortium_flags(text, members, consortium_context))
     slots.update(extract_word_slots(_mask_spans(text, member_spans)))
-    return slots
+    return slots, numbers.questions
 
 
 def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
@@ -46,7 +49,7 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
     match = detect_programmes(clean, programmes)
     masked = match.masked_text
     preliminary, _ = cue_intent(masked)
-    slots = _extract_slots(masked, preliminary)
+    slots, questions = _extract_slots(masked, preliminary)
     intent = final_intent(masked, slots, match.programme, supplied_programme=match.programme is not None)
     return Understanding(
         text=clean,
@@ -58,4 +61,5 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
         other_programme=match.other_programme,
         form=question_form(match.topic_text or clean),
         members_change=members_change(masked) if "members" in slots else "replace",
+        clarification="\n".join(questions) or None,
     )
