@@ -11,6 +11,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +22,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwrig
 from assistant.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CHAINLIT = REPO_ROOT / ".venv" / "bin" / "chainlit"
+# The chainlit script of the interpreter running the tests (the repository's .venv under `make test`).
+CHAINLIT = Path(sys.executable).with_name("chainlit")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
