@@ -242,10 +242,12 @@ def _guard_socket_handlers(sio: Any, gate: ConnectionGate, limiter: MessageRateL
     handlers = sio.handlers["/"]
     connect, disconnect, client_message = handlers["connect"], handlers["disconnect"], handlers["client_message"]
 
+    from socketio.exceptions import ConnectionRefusedError as Refused  # its message reaches the client
+
     async def guarded_connect(sid: str, environ: dict[str, Any], auth: Any = None) -> Any:
         if not gate.admit(sid):
             log.warning("Refused a socket connection: %d are open (HOJO_MAX_CONNECTIONS)", gate.limit)
-            raise ConnectionRefusedError(TOO_MANY_CONNECTIONS)
+            raise Refused(TOO_MANY_CONNECTIONS)
         try:
             accepted = await connect(sid, environ, auth)
         except BaseException:

@@ -61,6 +61,8 @@ class ChatSocket:
         self.replies: asyncio.Queue[str] = asyncio.Queue()
         self.started = asyncio.Event()
         self.steps: dict[str, str] = {}
+        self.refusal: str | None = None  # the server's reason when it refuses the connection
+        self.client.on("connect_error", self._on_connect_error)
         self.client.on("new_message", self._on_step)
         self.client.on("update_message", self._on_step)
         self.client.on("chat_settings", self._on_chat_settings)
@@ -70,6 +72,9 @@ class ChatSocket:
             await self.replies.put(str(step["output"]))
         elif step.get("type") == "tool":
             self.steps[str(step.get("id"))] = str(step.get("output") or "")
+
+    async def _on_connect_error(self, data: Any) -> None:
+        self.refusal = str(data.get("message") if isinstance(data, dict) else data)
 
     async def _on_chat_settings(self, _settings: Any) -> None:
         self.started.set()
