@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -170,3 +174,66 @@ def test_the_repository_config_reflects_no_origin() -> None:
 
     config = tomllib.loads((Path(__file__).resolve().parents[1] / ".chainlit" / "config.toml").read_text())
     assert config["project"]["allow_origins"] == []
+
+
+@pytest.fixture
+def foreign_site(tmp_path: Path) -> Iterator[str]:
+    """A page on another 127.0.0.1 port (`python -m http.server`, stopped by its PID): the stranger's site."""
+    from ui_helpers import free_port
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>よそのサイト</title>", encoding="utf-8")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+# Run in the stranger's page: read the assistant's settings with the visitor's cookies, open its socket.
+ATTACK = """async (target) => {
+  const result = {};
+  try {
+    const response = await fetch(target + "/project/settings?language=ja", {credentials: "include"});
+    result.fetch = "read " + (await response.text()).slice(0, 40);
+  } catch (error) { result.fetch = "blocked"; }
+  const port = new URL(target).port;
+  result.socket = await new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/socket.io/?EIO=4&transport=websocket`);
+    ws.onopen = () => { ws.close(); resolve("open"); };
+    ws.onerror = () => resolve("refused");
+    setTimeout(() => resolve("timeout"), 15000);
+  });
+  return result;
+}"""
+
+
+@pytest.mark.browser
+def test_a_strangers_page_in_a_real_browser_can_neither_read_nor_chat(server: ChainlitServer,
+                                                                      foreign_site: str) -> None:
+    from playwright.sync_api import sync_playwright
+    from ui_helpers import launch_browser
+
+    with sync_playwright() as playwright:
+        browser = launch_browser(playwright)
+        try:
+            page = browser.new_page()
+            page.goto(server.url)  # the visitor has the assistant open (its cookies are set)
+            page.goto(foreign_site)
+            result = page.evaluate(ATTACK, server.url)
+            own = browser.new_page()
+            own.goto(server.url)
+            own_result = own.evaluate(ATTACK, server.url)
+        finally:
+            browser.close()
+    assert result == {"fetch": "blocked", "socket": "refused"}
+    assert own_result["socket"] == "open" and own_result["fetch"].startswith("read {")
