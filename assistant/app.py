@@ -24,10 +24,12 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:  # `chainlit run assistant/app.py` without an installed package
     sys.path.append(str(PROJECT_ROOT))
 
+from assistant import server_guard  # noqa: E402
 from assistant.history import DIALOG_KEY, dialog_from_json, dialog_to_json  # noqa: E402
 from assistant.programmes import Programme  # noqa: E402
 from assistant.settings import Settings, get_settings  # noqa: E402
 from assistant.types import Answer  # noqa: E402
+from assistant.ui_elements import inline_text  # noqa: E402
 from assistant.ui_render import (  # noqa: E402
     APP_NAME,
     AUTO,
@@ -48,6 +50,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from assistant.engine import Engine
 
 log = logging.getLogger("assistant.app")
+
+# Same origin only, bounded sockets and messages: before uvicorn builds the app (see server_guard).
+server_guard.install(get_settings())
 
 TRACE_STEP_NAME = "計算の根拠"
 APOLOGY = (
@@ -259,10 +264,25 @@ async def set_starters(user: Any = None, language: str | None = None) -> list[cl
     return starters()
 
 
+def session_state() -> DialogState:
+    """This session's dialog state, created on first use by whichever handler runs first.
+
+    Chainlit starts on_chat_start as a task when the socket connects, so under load a first message
+    can be handled before it: creating the state only where none exists keeps that message's state.
+    """
+    state = cl.user_session.get("state")
+    if state is None:
+        state = get_engine().new_state()
+        cl.user_session.set("state", state)
+    return state
+
+
 @cl.on_chat_start
 async def on_chat_start() -> None:
-    cl.user_session.set("state", get_engine().new_state())
-    cl.user_session.set("settings", await cl.ChatSettings(settings_widgets(programmes())).send())
+    session_state()
+    widgets = await cl.ChatSettings(settings_widgets(programmes())).send()
+    if cl.user_session.get("settings") is None:  # a settings update may have come in meanwhile
+        cl.user_session.set("settings", widgets)
 
 
 @cl.on_chat_resume
@@ -303,10 +323,7 @@ async def on_reset(action: cl.Action) -> None:
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
     settings = cl.user_session.get("settings") or {}
-    state = cl.user_session.get("state")
-    if state is None:
-        state = get_engine().new_state()
-        cl.user_session.set("state", state)
+    state = session_state()
     files = [e for e in message.elements or [] if getattr(e, "path", None)]
     for element in files:
         await start_upload(element)
@@ -348,7 +365,7 @@ async def send_answer(answer: Answer, show_trace: bool, question: str = "", note
     if show_trace and answer.calculation and answer.calculation.get("trace"):
         async with cl.Step(name=TRACE_STEP_NAME, type="tool", show_input=False) as step:
             step.output = trace_markdown(answer.calculation)
-    elements: list[cl.Element] = [cl.Text(name=v.name, content=v.content, display="side") for v in views]
+    elements: list[cl.Element] = [inline_text(v.name, v.content) for v in views]
     content = answer_markdown(answer, views)
     metadata = {"hojo_answer": {"question": question, **answer.to_dict()}}
     await cl.Message(content=f"{note}\n\n{content}" if note else content, elements=elements,

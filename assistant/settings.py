@@ -6,13 +6,14 @@ added here without documentation fails the suite.
 
 from __future__ import annotations
 
+import ast
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,6 +120,34 @@ class Settings(BaseSettings):
 
     def users_path(self) -> Path:
         return Path(self.users_file) if self.users_file else Path(self.data_dir) / "users.json"
+    # The chat server (assistant/server_guard.py). A page on another origin must not drive the assistant
+    # with the visitor's cookies, so only the server's own origin is served unless listed here.
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Origins besides the chat server's own that may call it (comma-separated, e.g. the public "
+            "https://… origin of a reverse proxy); empty: the server's own origin only."
+        ),
+    )
+    max_connections: int = Field(
+        default=200, ge=1, description="Socket connections the chat server holds at once; more are refused politely."
+    )
+    messages_per_minute: int = Field(
+        default=20, ge=1,
+        description="Messages one chat session may send per minute; more get a polite request to wait.",
+    )
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        """HOJO_ALLOWED_ORIGINS is a comma-separated list; a list literal (JSON, or str() of a list) works too."""
+        if isinstance(value, str):
+            try:
+                parts = ast.literal_eval(value) if value.strip().startswith("[") else value.split(",")
+            except (ValueError, SyntaxError) as error:
+                raise ValueError("write the origins comma-separated, e.g. https://a.example.jp,https://b.example.jp") from error
+            return [str(part).strip().rstrip("/") for part in parts if str(part).strip()]
+        return value
 
     def effective_today(self) -> date:
         """The date deadline rules compare against: the override, else the real today."""

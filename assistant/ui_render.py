@@ -29,8 +29,10 @@ FOLLOW_UP_LABEL = "**確認させてください**"
 # --- escaping: documents and user text are text, never markup -------------------------------------
 
 # Characters that start Markdown or HTML anywhere in a line. Only these are escaped (with a backslash, which
-# CommonMark removes when rendering), so the text people copy out of an answer stays clean.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<~|])|&(?=#?\w+;)|(?<=https):|(?<=http):|(?<=www)\.")
+# CommonMark removes when rendering), so the text people copy out of an answer stays clean. A colon before a
+# letter or another colon starts a Chainlit directive (remark-directive: 「Email:contact@example.jp」 showed
+# as 「Email @example.jp」), and after http/https an autolink.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<~|])|&(?=#?\w+;)|:(?=[A-Za-z:])|(?<=https):|(?<=http):|(?<=www)\.")
 # Markup that only counts at the start of a line: headings, quotes, lists, rules, setext underlines.
 _LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -109,9 +111,16 @@ def _table_block(rows: Sequence[str]) -> str:
     return "\n".join(out)
 
 
+_DIRECTIVE_COLON = re.compile(r":(?=[A-Za-z:])")
+
+
 def element_name(text: str) -> str:
-    """A side element's name as Chainlit links it: one line, no characters that break its link."""
-    return " ".join(text.translate(_NAME_UNSAFE).split())
+    """A side element's name as Chainlit links it: one line, no characters that break its link.
+
+    The name is matched as written, so it cannot carry a backslash escape: a colon that would start a
+    directive becomes a full-width colon instead.
+    """
+    return " ".join(_DIRECTIVE_COLON.sub("：", text.translate(_NAME_UNSAFE)).split())
 
 
 # --- sources: the side elements -------------------------------------------------------------------

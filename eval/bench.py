@@ -3,6 +3,9 @@
 Measures (1) warm answer latency over every turn of the Q&A set (p50/p95; targets 30 ms / 100 ms) and
 (2) the whole-process time of a one-shot `python -m assistant ask --json` (target 5 s).
 
+`--load` instead starts a real `chainlit run` server on the store and measures 20 and 100 concurrent chat
+sessions over its socket (eval/load.py): per-turn latency p50/p95 and how many sessions got their own answer.
+
 `--scale N` instead builds a store of about N synthetic guideline chunks (eval/synthetic.py) and
 reports ingest throughput, store size, memory and warm query latency per mode (eval/scale.py).
 """
@@ -62,6 +65,32 @@ def one_shot_seconds(store: Path | None, runs: int, model: str | None = None) ->
     return seconds
 
 
+def run_load(store: Path | None, levels: list[int], workdir: Path | None) -> int:
+    """Start a server on the store, warm it with one session, then run each level of concurrent sessions."""
+    import asyncio
+    import tempfile
+
+    from eval.load import chainlit_server, measure_load
+
+    env = {**os.environ, **({"HOJO_STORE_DIR": str(store.resolve())} if store else {})}
+    with tempfile.TemporaryDirectory(prefix="hojo-load-") as temp:
+        folder = workdir or Path(temp)
+        folder.mkdir(parents=True, exist_ok=True)
+        with chainlit_server(folder, env) as url:
+            asyncio.run(measure_load(url, 1))  # the first answer waits for the engine's warm-up
+            failed = 0
+            for sessions in levels:
+                figures = asyncio.run(measure_load(url, sessions))
+                ms = [s * 1000 for s in figures.turn_seconds] or [0.0]
+                print(f"load {sessions} sessions: {figures.correct}/{sessions} answered with their own figures, "
+                      f"turn latency p50 {percentile(ms, 0.5):.0f} ms, p95 {percentile(ms, 0.95):.0f} ms, "
+                      f"wall {figures.wall_seconds:.1f} s")
+                for problem in figures.problems[:5]:
+                    print(f"  {problem}")
+                failed += len(figures.problems)
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__)
     parser.add_argument("--store", type=Path, help="search store directory (default: settings.store_dir)")
@@ -72,7 +101,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--e5-sample", type=int, default=300,
                         help="--scale: chunks embedded with each model (MiniLM, e5) to measure its rate (0: skip)")
     parser.add_argument("--workdir", type=Path, help="--scale: where the corpus and store go (default: a temp dir)")
+    parser.add_argument("--load", action="store_true", help="measure concurrent chat sessions on a real server")
+    parser.add_argument("--sessions", type=int, nargs="+", default=[20, 100],
+                        help="--load: concurrent sessions per level")
     args = parser.parse_args(argv)
+    if args.load:
+        return run_load(args.store, args.sessions, args.workdir)
     if args.scale:
         from eval.scale import run_scale
 

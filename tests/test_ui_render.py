@@ -84,6 +84,25 @@ def test_escaped_text_renders_as_exactly_that_text(text: str) -> None:
     assert seen == squashed(text)
 
 
+# remark-directive, which Chainlit's renderer runs, reads ':name', '::name' and ':::name' as directives and
+# drops them (「Email:contact@example.jp」 showed as 「Email @example.jp」). markdown-it has no directives, so
+# this checks the escaped text itself: every such colon is backslash-escaped.
+UNESCAPED_DIRECTIVE = re.compile(r"(?<!\\):+(?=[A-Za-z])")
+
+
+@pytest.mark.parametrize("text", [
+    "Email:contact@example.jp",
+    "お問い合わせ(TEL:03-0000-0000、Mail:info@example.jp)",
+    "注意::note 二つのコロン",
+    ":::warning で始まる行",
+    "URL:https://example.jp/koubo",
+])
+def test_no_chainlit_directive_survives_escaping(text: str) -> None:
+    escaped = escape_text(text)
+    assert not UNESCAPED_DIRECTIVE.search(escaped), escaped
+    assert render(escaped)[1] == squashed(text)  # the backslashes are not seen
+
+
 def test_zero_width_spaces_are_dropped_because_chainlit_draws_them_as_a_cursor() -> None:
     assert "\u200b" not in escape_text("補助\u200b率")
     assert render(escape_text("補助\u200b率"))[1] == "補助率"
@@ -120,6 +139,7 @@ def test_heading_lines_of_a_passage_become_bold_text() -> None:
         ("出典1: 文書 · 補助率", "出典1: 文書 · 補助率"),
         ("出典2: [注]*_`x`_ <b>&", "出典2: ［注］＊＿｀x｀＿ ＜b＞＆"),  # would break Chainlit's [name](...) link
         ("出典3: 改行\nのある\r見出し", "出典3: 改行 のある 見出し"),
+        ("出典4: guide:intro · 連絡先", "出典4: guide：intro · 連絡先"),  # a name cannot hold an escape
     ],
 )
 def test_element_names_are_one_safe_line(raw: str, expected: str) -> None:
