@@ -83,6 +83,12 @@ class Settings(BaseSettings):
         le=1,
         description="Retrieval confidence below which a question counts as not covered (found: false).",
     )
+    max_file_mb: float = Field(
+        default=20, gt=0, description="Largest file ingest reads, in megabytes (10^6 bytes); larger ones are skipped."
+    )
+    file_timeout_s: float = Field(
+        default=300, gt=0, description="Seconds ingest may spend reading and chunking one file before skipping it."
+    )
     today: date | None = Field(
         default=None, description="Override of today's date for deadline logic (YYYY-MM-DD)."
     )

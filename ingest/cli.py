@@ -58,7 +58,7 @@ def format_report(report: IngestReport) -> str:
     """The Japanese summary: skipped files with reasons first, then counts and time."""
     lines: list[str] = []
     for skipped in report.skipped:
-        lines.append(f"スキップ: {skipped.path} — {skipped.reason}")
+        lines.append(f"スキップ: {skipped.shown} — {skipped.reason}")
     if report.rebuild_reason:
         lines.append(f"{report.rebuild_reason}ため、ストアを作り直しました。")
     if not report.ok:
