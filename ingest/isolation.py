@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ def read_file(job: ReadJob, progress: Progress | None = None) -> FileRead:
 
 def _serve(conn: Connection) -> None:
     """The worker's loop: one job in, progress messages and one result out, until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (it kills us)
     _limit_memory()
     while True:
         try:

@@ -284,12 +284,13 @@ def _write_generation(
 def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRecord] | None:
     """The previous generation's records, or None when it is damaged (then everything is rebuilt).
 
-    Our own files are checked against their hashes in the manifest and Chroma's database must exist;
-    loading BM25 or Chroma here would cost the unchanged re-run more than a second.
+    Our own files are checked against their hashes in the manifest and Chroma's files against their size
+    and time (readers never write there); loading BM25 or Chroma here would cost the unchanged re-run
+    more than a second.
     """
-    from assistant.retrieval.store import artifact_hashes, chroma_present
+    from assistant.retrieval.store import artifact_hashes, chroma_intact, chroma_present
 
-    if not chroma_present(generation):
+    if not chroma_present(generation) or not chroma_intact(generation, manifest.chroma_files):
         return None
     try:
         if not manifest.artifacts or artifact_hashes(generation) != manifest.artifacts:
