@@ -11,6 +11,7 @@ import errno
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,19 +98,33 @@ def _walk(base: Path, found: dict[Path, SourceFile], skipped: list[Skipped]) -> 
         here = Path(folder)
         kept = []
         for name in sorted(dirs):
-            path = here / name
-            if name.startswith("."):
-                continue
-            if not decodable(name):
-                skipped.append(Skipped(path, UNDECODABLE_NAME))
-            elif path.is_symlink():
-                _linked_folder(path, base, skipped)
-            else:
+            if not name.startswith(".") and _entry(here / name, "フォルダ", skipped,
+                                                   lambda p: _folder(p, base, skipped)):
                 kept.append(name)
         dirs[:] = kept  # os.walk descends only into these, in this order
         for name in sorted(files):
             if not name.startswith("."):
-                _add_file(here / name, base, found, skipped)
+                _entry(here / name, "ファイル", skipped, lambda p: _add_file(p, base, found, skipped))
+
+
+def _entry(path: Path, kind: str, skipped: list[Skipped], check: Callable[[Path], bool | None]) -> bool:
+    """Run one entry's check; an entry the system cannot even look at (a name too long) is named, not fatal."""
+    try:
+        return bool(check(path))
+    except OSError as exc:
+        skipped.append(Skipped(path, f"{kind}を開けません({describe_os_error(exc)})"))
+        return False
+
+
+def _folder(path: Path, base: Path, skipped: list[Skipped]) -> bool:
+    """Whether to walk into a sub-folder: not when its name cannot be decoded or it is a link."""
+    if not decodable(path.name):
+        skipped.append(Skipped(path, UNDECODABLE_NAME))
+        return False
+    if path.is_symlink():
+        _linked_folder(path, base, skipped)
+        return False
+    return True
 
 
 def _linked_folder(path: Path, base: Path, skipped: list[Skipped]) -> None:

@@ -130,6 +130,9 @@ class IsolatedReader:
 
     def _start(self) -> Connection:
         if self._conn is None:
+            from assistant.tokenizer import tokenize
+
+            tokenize("補助金")  # load the dictionary once, here: every restarted worker inherits it
             context = multiprocessing.get_context("fork")  # inherits the loaded tokenizer: no start-up cost
             parent, child = context.Pipe()
             process = context.Process(target=_serve, args=(child,), daemon=True, name="hojo-ingest-reader")
