@@ -157,13 +157,20 @@ def _fingerprint(store_dir: Path) -> dict[str, tuple[str, int]]:
     }
 
 
-def test_questions_never_write_into_the_store(store: Settings) -> None:
+def test_questions_never_write_into_the_store(store: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     before = _fingerprint(store.store_dir)
     for question in (QUESTION, "補助上限額はいくらですか", "締切はいつですか"):
         ask(store, question)
+    assert list(private.glob("hojo-chroma-*")), "an open store reads its own copy of Chroma"
     assert check_store(store).ok
+    clear_caches()
     assert _fingerprint(store.store_dir) == before
-    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("hojo-chroma-*")), "the private copy is removed"
+    assert not list(private.glob("hojo-chroma-*")), "the private copy is removed on close"
 
 
 def test_a_read_only_store_answers(store: Settings) -> None:
