@@ -151,11 +151,13 @@ def test_system_errors_are_told_in_japanese(error: BaseException, expected: str)
 
 
 def test_ingest_into_a_full_disk_is_told_in_japanese(tmp_path: Path) -> None:
-    """/dev/full answers every write with ENOSPC: the store's lock file cannot be written there."""
+    """/dev/full answers every write with ENOSPC: the store's embedding cache (SQLite) is put there."""
+    from ingest.embed_cache import CACHE_FILE
+
     good = tmp_path / "good.md"
     good.write_text("# 要領\n補助率は2分の1です。\n", encoding="utf-8")
     (tmp_path / "store").mkdir()
-    os.symlink("/dev/full", tmp_path / "store" / ".ingest.lock")
+    os.symlink("/dev/full", tmp_path / "store" / CACHE_FILE)
     done = run(["ingest", str(good), "--store", str(tmp_path / "store")])
     text = done.stdout + done.stderr
     assert done.returncode == 1 and "取り込みを中止しました" in text, text
