@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.retrieval.errors import INGEST_COMMAND, StoreError
-from assistant.retrieval.snapshot import _load_bm25, open_collection
+from assistant.retrieval.snapshot import load_bm25, open_collection
 from assistant.retrieval.store import (
     FORMAT_VERSION,
     Manifest,
@@ -115,7 +115,7 @@ def _nodes(generation: Path, manifest: Manifest) -> tuple[list[NodeRecord], str]
 
 
 def _bm25(generation: Path, count: int) -> tuple[None, str]:
-    _load_bm25(generation, generation.parent, count)
+    load_bm25(generation, generation.parent, count)
     return None, f"読めます({count:,}件)"
 
 

@@ -50,7 +50,7 @@ class StoreSnapshot:
         manifest = read_manifest(generation)
         check_compatible(manifest, store_dir, embed_model, TOKENIZER_VERSION)
         nodes = read_nodes(generation)
-        bm25 = _load_bm25(generation, store_dir, len(nodes))
+        bm25 = load_bm25(generation, store_dir, len(nodes))
         return cls(store_dir, generation, manifest, nodes, bm25)
 
     def statistics(self, programme: str | None = None) -> _Statistics:
@@ -134,7 +134,7 @@ def open_collection(generation: Path, store_dir: Path) -> ChromaHandle:
         raise StoreError.corrupt(store_dir, "Chroma のコレクションを開けません") from exc
 
 
-def _load_bm25(generation: Path, store_dir: Path, expected_docs: int) -> Any:
+def load_bm25(generation: Path, store_dir: Path, expected_docs: int) -> Any:
     import bm25s
 
     try:
