@@ -121,6 +121,8 @@ def _bm25(generation: Path, count: int) -> tuple[None, str]:
 
 def _chroma(generation: Path, manifest: Manifest, count: int) -> tuple[None, str]:
     server = chroma_server(generation)
+    if server is None and not manifest.chroma_files:
+        raise StoreError.corrupt(generation.parent, "点検用の記録がありません(以前の版で作られたストアです)")
     if server is None and not chroma_intact(generation, manifest.chroma_files):
         raise StoreError.corrupt(generation.parent, "ファイルがないか、取り込み時から変わっています")
     handle = open_collection(generation, generation.parent)
