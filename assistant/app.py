@@ -18,7 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import chainlit as cl
+# Chainlit switches its own Postgres data layer on whenever DATABASE_URL is set (chainlit.data reads it
+# on first use); a variable left over from another project must not decide where conversations go.
+os.environ.pop("DATABASE_URL", None)
+
+import chainlit as cl  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 if str(PROJECT_ROOT) not in sys.path:  # `chainlit run assistant/app.py` without an installed package

@@ -8,7 +8,6 @@ ProgrammeInfo per file in the manifest; the catalogue merges them. Nothing here 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -73,6 +72,21 @@ class Programme:
         return path if path.is_file() else None
 
 
+class _AliasRefused(yaml.YAMLError):
+    """Front matter used an anchor (&a) or an alias (*a)."""
+
+
+class _HeaderLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing anchors and aliases before anything is expanded (a 400-byte
+    "billion laughs" block would otherwise take minutes and gigabytes)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasRefused("anchors and aliases are not accepted in front matter")
+        return super().compose_node(parent, index)
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Return (front matter dict, body). Text without a (readable) front matter block gives ({}, text)."""
     stripped = text.lstrip("\ufeff")
@@ -83,10 +97,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
         return {}, text
     block = stripped[len(FRONT_MATTER_FENCE) + 1 : end]
     body = stripped[end + len(FRONT_MATTER_FENCE) + 1 :].lstrip("\n")
-    if re.search(r"(?m)(?:^|[\s:\-\[,])[&*][A-Za-z0-9_]", block):
-        return {}, body  # anchors and aliases: a YAML bomb costs gigabytes; a programme header needs none
     try:
-        meta = yaml.safe_load(block) or {}
+        meta = yaml.load(block, Loader=_HeaderLoader) or {}  # noqa: S506 - a SafeLoader without aliases
+    except _AliasRefused:
+        return {}, body  # a YAML bomb costs gigabytes; a programme header needs no anchors or aliases
     except yaml.YAMLError:
         return {}, text
     return (meta if isinstance(meta, dict) else {}), body

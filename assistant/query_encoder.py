@@ -49,11 +49,32 @@ def _normalised(model_path: Path) -> bool:
     return modules.is_file() and "Normalize" in modules.read_text(encoding="utf-8")
 
 
+CHECKSUMS = "checksums.json"
+_FILES = ("model.onnx", "tokenizer.json", "meta.json")
+
+
+def _checksums(directory: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((directory / name).read_bytes()).hexdigest() for name in _FILES}
+
+
+def encoder_intact(directory: Path) -> bool:
+    """Whether an export is complete and its files are the ones written (sha256 of each)."""
+    try:
+        recorded = json.loads((directory / CHECKSUMS).read_text(encoding="utf-8"))
+        return bool(recorded == _checksums(directory))
+    except (OSError, ValueError):
+        return False
+
+
 def export_query_encoder(store_dir: Path, model_path: str, max_length: int | None) -> Path | None:
-    """Export the model for fast queries (once; later calls return at once). None when not possible."""
+    """Export the model for fast queries (once; later calls check it and return). None when not possible.
+
+    A damaged or incomplete export is removed and made again: ingest is the one repair command.
+    """
     target = encoder_dir(store_dir, model_path, max_length)
-    if (target / "model.onnx").is_file():
+    if (target / "model.onnx").is_file() and encoder_intact(target):
         return target
+    shutil.rmtree(target, ignore_errors=True)
     source = Path(model_path)
     if not (source / "tokenizer.json").is_file() or not _mean_pooling(source):
         return None
@@ -96,6 +117,7 @@ def _export(source: Path, target: Path, max_length: int | None) -> None:
     shutil.copy(source / "tokenizer.json", staging / "tokenizer.json")
     meta = {"max_length": max_length or _own_max_length(source), "normalize": _normalised(source), "format": FORMAT}
     (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    (staging / CHECKSUMS).write_text(json.dumps(_checksums(staging)), encoding="utf-8")
     os.replace(staging, target)
 
 
@@ -125,6 +147,19 @@ class QueryEncoder:
         return cls(directory, prefix) if (directory / "model.onnx").is_file() else None
 
     def _open(self) -> None:
+        """Open the session; ComponentError (one Japanese sentence) when the export is damaged, so that
+        questions go on with BM25 alone instead of failing one by one."""
+        from assistant.components import ComponentError
+
+        try:
+            self._load()
+        except Exception as exc:  # onnxruntime, tokenizers and json each fail their own way on a bad file
+            raise ComponentError(
+                f"質問用の埋め込みモデル({self.directory.name})が壊れているため、"
+                "`python -m assistant ingest` を実行して作り直してください。"
+            ) from exc
+
+    def _load(self) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 

@@ -7,12 +7,13 @@ added here without documentation fails the suite.
 from __future__ import annotations
 
 import ast
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args, get_origin
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +85,12 @@ class Settings(BaseSettings):
         le=1,
         description="Retrieval confidence below which a question counts as not covered (found: false).",
     )
+    max_file_mb: float = Field(
+        default=20, gt=0, description="Largest file ingest reads, in megabytes (10^6 bytes); larger ones are skipped."
+    )
+    file_timeout_s: float = Field(
+        default=300, gt=0, description="Seconds ingest may spend reading and chunking one file before skipping it."
+    )
     today: date | None = Field(
         default=None, description="Override of today's date for deadline logic (YYYY-MM-DD)."
     )
@@ -154,7 +161,44 @@ class Settings(BaseSettings):
         return self.today or date.today()
 
 
+class SettingsError(ValueError):
+    """An HOJO_* variable holds a value the settings cannot take; str(error) is one Japanese sentence."""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """Settings from the environment, built once per process."""
-    return Settings()
+    """Settings from the environment, built once per process; SettingsError names a bad variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError(describe_invalid(error)) from None
+
+
+def describe_invalid(error: ValidationError) -> str:
+    """One Japanese sentence naming the first bad variable, its value and what it must be."""
+    first = error.errors()[0]
+    name = str(first["loc"][0]) if first.get("loc") else ""
+    variable = f"HOJO_{name.upper()}"
+    shown = os.environ.get(variable, str(first.get("input", "")))
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    shown = "".join(c if c.isprintable() else "?" for c in shown)
+    return f"環境変数 {variable} の値「{shown}」は使えません。{_expected(name)}で指定し直すか、設定を外してください。"
+
+
+def _expected(name: str) -> str:
+    """What the field accepts, from its type and bounds (no English from the validator)."""
+    field = Settings.model_fields.get(name)
+    if field is None:
+        return "正しい値"
+    choices = get_args(field.annotation) if get_origin(field.annotation) is Literal else ()
+    if choices:
+        return "・".join(str(c) for c in choices) + " のどれか"
+    bounds = []
+    for item in field.metadata:
+        for attribute, word in (("ge", "以上"), ("gt", "より大きい"), ("le", "以下"), ("lt", "未満")):
+            value = getattr(item, attribute, None)
+            if value is not None:
+                bounds.append(f"{value}{word}")
+    kind = {int: "整数", float: "数値", date: "YYYY-MM-DD の形の日付", Path: "パス", str: "文字列"}
+    base = next((label for t, label in kind.items() if t in (field.annotation, *get_args(field.annotation))), "値")
+    return "".join(bounds) + ("の" if bounds else "") + base

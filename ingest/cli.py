@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from assistant.os_errors import describe_message, describe_os_error
 from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
+from ingest.files import display_path
 from ingest.pipeline import IngestReport, run_ingest
+
+log = logging.getLogger(__name__)
 
 
 def run_ingest_command(paths: list[Path], store: Path | None, out: TextIO | None = None) -> int:
@@ -32,13 +37,25 @@ def ingest_with_settings(paths: list[Path], settings: Settings, out: TextIO) -> 
         print(f"取り込みを中止しました: {exc}", file=out)
         return 1
     except OSError as exc:
-        print(f"取り込みを中止しました: ストアに書き込めません({exc})。", file=out)
+        print(f"取り込みを中止しました: {_where(exc, settings)}({describe_os_error(exc)})。"
+              "検索用ストアは以前の状態のままです。", file=out)
         return 1
     except Exception as exc:  # the current store is untouched; say so rather than dump a traceback
-        print(f"取り込みを中止しました({type(exc).__name__}: {exc})。検索用ストアは以前の状態のままです。", file=out)
+        log.debug("ingest failed", exc_info=True)
+        reason = describe_message(str(exc)) or "予期しないエラーが起きました"
+        print(f"取り込みを中止しました({reason})。検索用ストアは以前の状態のままです。", file=out)
         return 1
     print(format_report(report), file=out)
     return 0 if report.ok else 1
+
+
+def _where(exc: OSError, settings: Settings) -> str:
+    """What could not be written or read: the store, or the path the error names."""
+    name = Path(str(exc.filename)) if exc.filename else None
+    store = Path(settings.store_dir).resolve()
+    if name is None or name.resolve() == store or store in name.resolve().parents:
+        return f"検索用ストア({display_path(settings.store_dir)})に書き込めません"
+    return f"{display_path(name)} を読み書きできません"
 
 
 def programme_lines(programmes: Sequence[Programme]) -> list[str]:
@@ -58,7 +75,7 @@ def format_report(report: IngestReport) -> str:
     """The Japanese summary: skipped files with reasons first, then counts and time."""
     lines: list[str] = []
     for skipped in report.skipped:
-        lines.append(f"スキップ: {skipped.path} — {skipped.reason}")
+        lines.append(f"スキップ: {skipped.shown} — {skipped.reason}")
     if report.rebuild_reason:
         lines.append(f"{report.rebuild_reason}ため、ストアを作り直しました。")
     if not report.ok:

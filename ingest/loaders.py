@@ -16,11 +16,10 @@ from pathlib import Path
 from assistant.programmes import ProgrammeInfo, declared_info, split_front_matter
 from ingest.encoding import decode_bytes
 from ingest.errors import LoadError
+from ingest.files import read_limited
+from ingest.formats import HTML_SUFFIXES, PDF_SUFFIXES, SUPPORTED_SUFFIXES
 
-TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
-HTML_SUFFIXES = frozenset({".html", ".htm"})
-PDF_SUFFIXES = frozenset({".pdf"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES
+__all__ = ["SUPPORTED_SUFFIXES", "Document", "load_file"]
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -45,15 +44,15 @@ class Document:
         return match.group(1) if match else ""
 
 
-def load_file(path: Path, source: str) -> list[Document]:
+DEFAULT_MAX_BYTES = 20_000_000
+
+
+def load_file(path: Path, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Document]:
     """Documents of one file; source is the path shown in citations (relative to the ingested root)."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise LoadError(f"対応していない形式です({suffix or '拡張子なし'}。対応: .md .txt .html .pdf)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"ファイルを開けませんでした({exc.strerror or exc})") from exc
+    data = read_limited(path, max_bytes)
     if not data.strip():
         raise LoadError("中身が空のファイルです")
     if suffix in PDF_SUFFIXES:
@@ -195,8 +194,11 @@ def _load_html(data: bytes, path: Path, source: str) -> Document:
     return Document(text=body, title=title or path.stem, source=source)
 
 
-def _html_lines(element, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
-    """Walk the tree, turning headings into '#' lines, table rows into '|' lines, blocks into lines."""
+def _html_lines(root, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
+    """Walk the tree, turning headings into '#' lines, table rows into '|' lines, blocks into lines.
+
+    An explicit stack, not recursion: a page nested thousands of blocks deep is still read.
+    """
     from bs4 import NavigableString, Tag
 
     inline: list[str] = []
@@ -207,11 +209,15 @@ def _html_lines(element, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
             lines.append(joined)
         inline.clear()
 
-    for child in element.children:
-        if isinstance(child, NavigableString):
-            if child.__class__.__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
-                continue
-            inline.append(str(child))
+    stack = [iter(root.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            flush()
+        elif isinstance(child, NavigableString):
+            if child.__class__.__name__ not in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                inline.append(str(child))
         elif isinstance(child, Tag):
             name = child.name.lower()
             if re.fullmatch(r"h[1-6]", name):
@@ -225,11 +231,9 @@ def _html_lines(element, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
                 lines.append("| " + " | ".join(cells) + " |")
             elif name == "table" or name in _BLOCK_TAGS:
                 flush()
-                _html_lines(child, lines)
-                flush()
+                stack.append(iter(child.children))
             else:
                 inline.append(child.get_text(""))
-    flush()
 
 
 # --- PDF --------------------------------------------------------------------------------------

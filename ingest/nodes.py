@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from assistant.programmes import ProgrammeInfo, resolve_info
@@ -19,8 +19,17 @@ def node_id(source: str, section: str, text: str, occurrence: int = 0) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def document_nodes(docs: Sequence[Document], programme: str, chunk_size: int) -> list[NodeRecord]:
-    """Node records of one file's documents in reading order, all belonging to `programme`."""
+# Tokenising is the slow part of reading a large file: report progress every this many chunks.
+PROGRESS_EVERY = 2000
+
+
+def document_nodes(
+    docs: Sequence[Document], programme: str, chunk_size: int, progress: Callable[[int, int], None] | None = None
+) -> list[NodeRecord]:
+    """Node records of one file's documents in reading order, all belonging to `programme`.
+
+    progress(done, total) is called every PROGRESS_EVERY chunks while tokenising, when given.
+    """
     records: list[NodeRecord] = []
     seen: dict[str, int] = {}
     for doc in docs:
@@ -28,7 +37,7 @@ def document_nodes(docs: Sequence[Document], programme: str, chunk_size: int) ->
             base = node_id(doc.source, chunk.section, chunk.text)
             occurrence = seen.get(base, 0)
             seen[base] = occurrence + 1
-            record = NodeRecord(
+            records.append(NodeRecord(
                 id=node_id(doc.source, chunk.section, chunk.text, occurrence),
                 text=chunk.text,
                 programme=programme,
@@ -37,9 +46,13 @@ def document_nodes(docs: Sequence[Document], programme: str, chunk_size: int) ->
                 source=doc.source,
                 page=chunk.page,
                 tokens=(),
-            )
-            records.append(_with_tokens(record))
-    return records
+            ))
+    tokenised = []
+    for done, record in enumerate(records, start=1):
+        tokenised.append(_with_tokens(record))
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(records)) and len(records) > PROGRESS_EVERY:
+            progress(done, len(records))
+    return tokenised
 
 
 def file_nodes(path: Path, source: str, chunk_size: int, known: Sequence[ProgrammeInfo] = ()) -> list[NodeRecord]:

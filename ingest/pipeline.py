@@ -12,9 +12,10 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from assistant.os_errors import describe_os_error
 from assistant.programmes import Programme, ProgrammeInfo
 from assistant.retrieval.errors import StoreError
 from assistant.retrieval.store import (
@@ -29,9 +30,10 @@ from assistant.retrieval.store import (
 from assistant.settings import Settings
 from assistant.tokenizer import TOKENIZER_VERSION
 from ingest.errors import LoadError
-from ingest.files import Skipped, SourceFile, discover, file_sha256
-from ingest.loaders import Document, load_file
-from ingest.nodes import document_nodes, programme_of
+from ingest.files import Skipped, SourceFile, discover, file_sha256, too_large
+from ingest.isolation import FileRead, IsolatedReader, ReadJob
+from ingest.nodes import programme_of
+from ingest.progress import Progress
 from ingest.store_writer import (
     drop_chroma,
     ingest_lock,
@@ -79,12 +81,16 @@ def run_ingest(
     embed: Embed | None = None,
     show_progress: bool = False,
 ) -> IngestReport:
-    """Bring the store up to date with the given paths (default: the shipped corpus)."""
+    """Bring the store up to date with the given paths (default: the shipped corpus).
+
+    show_progress writes progress lines to stderr (a large file or a long embedding is seen to move).
+    """
     started = time.perf_counter()
+    progress = Progress(sys.stderr if show_progress else None)
     store_dir = Path(settings.store_dir)
     report = IngestReport(store_dir=store_dir)
     with ingest_lock(store_dir):
-        _run(list(paths) or [Path(settings.corpus_dir)], settings, embed, show_progress, report)
+        _run(list(paths) or [Path(settings.corpus_dir)], settings, embed, progress, report)
         _describe_catalogue(report)
         if report.ok and embed is None:
             from assistant.components import prepare_query_encoder
@@ -150,7 +156,7 @@ def _chroma_url_of(generation: Path) -> str:
 
 
 def _run(
-    roots: list[Path], settings: Settings, embed: Embed | None, show_progress: bool, report: IngestReport
+    roots: list[Path], settings: Settings, embed: Embed | None, progress: Progress, report: IngestReport
 ) -> None:
     discovered, report.skipped = discover(roots)
     previous_gen, manifest, report.rebuild_reason = _previous(report.store_dir, settings)
@@ -162,8 +168,8 @@ def _run(
             reusable, report.rebuild_reason = None, "以前のストアが壊れていた"
         previous_nodes = consistent or []
 
-    work = _work_list(discovered, manifest)
-    hashes = _hash_files(work, report)
+    work = _work_list(discovered, manifest, report)
+    hashes = _hash_files(work, int(settings.max_file_mb * 1_000_000), report)
     old = reusable.files if reusable else {}
     unchanged = {p for p, f in work.items() if _same(old.get(str(p)), hashes[p], f.source)}
     to_read = [f for p, f in work.items() if p not in unchanged]
@@ -174,7 +180,7 @@ def _run(
         return  # nothing changed: no generation, no model, no Chroma
 
     known = [ProgrammeInfo.from_dict(e.info) for p, e in old.items() if Path(p) in unchanged and e.info]
-    new_entries, new_nodes = _read_files(to_read, hashes, settings.chunk_size, known, show_progress, report)
+    new_entries, new_nodes = _read_files(to_read, hashes, settings, known, progress, report)
     files: dict[str, FileEntry] = {str(p): old[str(p)] for p in unchanged}
     files.update(new_entries)
     report.files, report.updated = len(files), len(new_entries)
@@ -193,7 +199,7 @@ def _run(
     drop_ids = [node_id for node_id in previous_by_id if node_id not in kept_ids]
     # A chunk that is identical in a changed file keeps its vector; only new or altered chunks are embedded.
     fresh = [n for n in new_nodes if previous_by_id.get(n.id) != n]
-    embeddings, report.embedded = _embed_all(fresh, embed, settings, show_progress)
+    embeddings, report.embedded = _embed_all(fresh, embed, settings, progress)
     report.chunks = len(nodes)
 
     new_manifest = Manifest(
@@ -211,24 +217,39 @@ def _run(
     report.switched = True
 
 
-def _work_list(discovered: list[SourceFile], manifest: Manifest | None) -> dict[Path, SourceFile]:
-    """Files found now plus files the store already knows that still exist (they stay in the store)."""
+def _work_list(
+    discovered: list[SourceFile], manifest: Manifest | None, report: IngestReport
+) -> dict[Path, SourceFile]:
+    """Files found now plus files the store already knows that still exist (they stay in the store).
+
+    A known file that has become a link is not followed: it may now point anywhere.
+    """
     work = {f.path: f for f in discovered}
     for key, entry in (manifest.files if manifest else {}).items():
         path = Path(key)
-        if path not in work and path.is_file():
+        if path in work:
+            continue
+        if path.is_symlink():
+            report.skipped.append(Skipped(path, "以前取り込んだファイルがリンクに置き換えられたため、読み込みません"))
+        elif path.is_file():
             work[path] = SourceFile(path, entry.source)
     return work
 
 
-def _hash_files(work: dict[Path, SourceFile], report: IngestReport) -> dict[Path, str]:
-    """Content hashes; a file that cannot be read leaves the work list and is reported as skipped."""
+def _hash_files(work: dict[Path, SourceFile], max_bytes: int, report: IngestReport) -> dict[Path, str]:
+    """Content hashes; a file too large or unreadable leaves the work list and is reported as skipped."""
     hashes: dict[Path, str] = {}
     for path in list(work):
         try:
+            size = path.stat().st_size
+            if size > max_bytes:
+                raise LoadError(too_large(size, max_bytes))
             hashes[path] = file_sha256(path)
         except OSError as exc:
-            report.skipped.append(Skipped(path, f"ファイルを開けませんでした({exc.strerror or exc})"))
+            report.skipped.append(Skipped(path, f"ファイルを開けませんでした({describe_os_error(exc)})"))
+            del work[path]
+        except LoadError as exc:
+            report.skipped.append(Skipped(path, str(exc)))
             del work[path]
     return hashes
 
@@ -261,20 +282,16 @@ def _write_generation(
     remove_old_generations(store_dir, keep=[generation] + ([previous_gen] if previous_gen else []))
 
 
-def _show(show_progress: bool) -> bool:
-    """Progress bars only for a person watching a terminal, not in logs or pipes."""
-    return show_progress and sys.stderr.isatty()
-
-
 def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRecord] | None:
     """The previous generation's records, or None when it is damaged (then everything is rebuilt).
 
-    Our own files are checked against their hashes in the manifest and Chroma's database must exist;
-    loading BM25 or Chroma here would cost the unchanged re-run more than a second.
+    Our own files are checked against their hashes in the manifest and Chroma's files against their size
+    and time (readers never write there); loading BM25 or Chroma here would cost the unchanged re-run
+    more than a second.
     """
-    from assistant.retrieval.store import artifact_hashes, chroma_present
+    from assistant.retrieval.store import artifact_hashes, chroma_intact, chroma_present
 
-    if not chroma_present(generation):
+    if not chroma_present(generation) or not chroma_intact(generation, manifest.chroma_files):
         return None
     try:
         if not manifest.artifacts or artifact_hashes(generation) != manifest.artifacts:
@@ -291,33 +308,25 @@ def _read_consistent_nodes(generation: Path, manifest: Manifest) -> list[NodeRec
 def _read_files(
     to_read: list[SourceFile],
     hashes: dict[Path, str],
-    chunk_size: int,
+    settings: Settings,
     known: list[ProgrammeInfo],
-    show_progress: bool,
+    progress: Progress,
     report: IngestReport,
 ) -> tuple[dict[str, FileEntry], list[NodeRecord]]:
-    """Load, assign a programme, chunk and tokenise new or changed files; unreadable ones go to report.skipped.
+    """Load, chunk and tokenise new or changed files, each in the isolated reader; failures go to report.skipped.
 
     All files are loaded before any programme is inferred, so an article without front matter joins a
     programme declared by a file that sorts after it.
     """
-    from tqdm import tqdm
-
-    loaded: list[tuple[SourceFile, list[Document]]] = []
-    bar = tqdm(to_read, desc="読み込み", unit="件", disable=not _show(show_progress) or len(to_read) < 3, leave=False)
-    for source_file in bar:
-        try:
-            loaded.append((source_file, load_file(source_file.path, source_file.source)))
-        except LoadError as exc:
-            report.skipped.append(Skipped(source_file.path, str(exc)))
-    known = known + [d[0].declared for _, d in loaded if d[0].declared is not None]
+    loaded = _load_isolated(to_read, settings, progress, report)
+    known = known + [read.docs[0].declared for _, read in loaded if read.docs[0].declared is not None]
     entries: dict[str, FileEntry] = {}
     nodes: list[NodeRecord] = []
-    for source_file, docs in loaded:
-        info = programme_of(docs, known)
+    for source_file, read in loaded:
+        info = programme_of(read.docs, known)
         if info not in known:
             known.append(info)  # the next article about the same programme joins this one
-        records = document_nodes(docs, info.id, chunk_size)
+        records = [replace(r, programme=info.id) for r in read.records]
         if not records:
             report.skipped.append(Skipped(source_file.path, "取り込める本文がありませんでした"))
             continue
@@ -326,15 +335,32 @@ def _read_files(
             sha256=hashes[source_file.path],
             programme=info.id,
             node_ids=[r.id for r in records],
-            title=docs[0].title,
+            title=read.docs[0].title,
             info=info.to_dict(),
         )
         nodes.extend(records)
     return entries, nodes
 
 
+def _load_isolated(
+    to_read: list[SourceFile], settings: Settings, progress: Progress, report: IngestReport
+) -> list[tuple[SourceFile, FileRead]]:
+    """Each file read in the worker process under the size, time and memory limits."""
+    max_bytes = int(settings.max_file_mb * 1_000_000)
+    loaded: list[tuple[SourceFile, FileRead]] = []
+    with IsolatedReader(settings.file_timeout_s) as reader:
+        for number, source_file in enumerate(to_read, start=1):
+            progress.file(number, len(to_read), source_file)
+            job = ReadJob(source_file.path, source_file.source, settings.chunk_size, max_bytes)
+            try:
+                loaded.append((source_file, reader.read(job, progress.chunks)))
+            except LoadError as exc:
+                report.skipped.append(Skipped(source_file.path, str(exc)))
+    return loaded
+
+
 def _embed_all(
-    nodes: list[NodeRecord], embed: Embed | None, settings: Settings, show_progress: bool
+    nodes: list[NodeRecord], embed: Embed | None, settings: Settings, progress: Progress
 ) -> tuple[list[list[float]], int]:
     """(embeddings of the new chunks, how many were computed now): cached vectors are reused by
     content hash; the rest are embedded in batches so the progress bar moves."""
@@ -347,13 +373,15 @@ def _embed_all(
 
         embedder = get_embedder(settings)
         embed = embedder.get_text_embedding_batch
-    from tqdm import tqdm
-
     from ingest.embed_cache import EmbeddingCache, embed_with_cache
 
     texts = [n.index_text() for n in nodes]
-    with (
-        EmbeddingCache.open(Path(settings.store_dir), embedding_identity(settings)) as cache,
-        tqdm(total=len(set(texts)), desc="埋め込み", unit="チャンク", disable=not _show(show_progress), leave=False) as bar,
-    ):
-        return embed_with_cache(texts, embed, cache, EMBED_BATCH, bar.update)
+    total, done = len(set(texts)), 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        progress.embedded(done, total)
+
+    with EmbeddingCache.open(Path(settings.store_dir), embedding_identity(settings)) as cache:
+        return embed_with_cache(texts, embed, cache, EMBED_BATCH, advance)

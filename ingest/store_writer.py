@@ -29,6 +29,7 @@ from assistant.retrieval.store import (
     Manifest,
     NodeRecord,
     artifact_hashes,
+    chroma_fingerprint,
     chroma_server,
     http_client,
     open_chroma,
@@ -79,7 +80,8 @@ def write_chroma(
     copy_files = not chroma_url and previous is not None and chroma_server(previous) is None
     if copy_files and previous is not None and (previous / CHROMA_DIR).is_dir():
         shutil.copytree(previous / CHROMA_DIR, generation / CHROMA_DIR)
-    client, collection = open_chroma(generation, create=True)
+    handle = open_chroma(generation, create=True)
+    client, collection = handle.client, handle.collection
     try:
         batch = max(1, min(client.get_max_batch_size(), 2000))
         drop = list(drop_ids)
@@ -97,12 +99,13 @@ def write_chroma(
                 metadatas=[_chroma_metadata(n) for n in part],
             )
     finally:
-        getattr(client, "close", lambda: None)()
+        handle.close()
 
 
 def _copy_records(previous: Path, target: Any, skip: set[str], batch: int) -> None:
     """Every record of the previous generation's collection except those in skip, vectors included."""
-    client, source = open_chroma(previous)
+    handle = open_chroma(previous)
+    source = handle.collection
     try:
         offset = 0
         while True:
@@ -119,7 +122,7 @@ def _copy_records(previous: Path, target: Any, skip: set[str], batch: int) -> No
                     metadatas=[page["metadatas"][i] for i in keep],
                 )
     finally:
-        getattr(client, "close", lambda: None)()
+        handle.close()
 
 
 def drop_chroma(generation: Path) -> None:
@@ -159,6 +162,7 @@ def write_generation_files(generation: Path, nodes: Sequence[NodeRecord], manife
     write_nodes(generation, list(nodes))
     write_bm25(generation, nodes)
     manifest.artifacts = artifact_hashes(generation)
+    manifest.chroma_files = chroma_fingerprint(generation)
     tmp = generation / (MANIFEST_FILE + ".tmp")
     tmp.write_text(manifest.to_json(), encoding="utf-8")
     os.replace(tmp, generation / MANIFEST_FILE)

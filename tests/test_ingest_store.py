@@ -78,11 +78,11 @@ def ingest(settings: Settings) -> Callable[..., tuple[IngestReport, CountingEmbe
 def store_ids(settings: Settings) -> dict[str, list[str]]:
     """Node ids per source file, read back from nodes.jsonl and cross-checked with Chroma."""
     snapshot = StoreSnapshot.open(settings.store_dir, settings.embed_model)
-    client, collection = open_chroma(snapshot.generation)
+    handle = open_chroma(snapshot.generation)
     try:
-        assert sorted(collection.get()["ids"]) == sorted(n.id for n in snapshot.nodes)
+        assert sorted(handle.collection.get()["ids"]) == sorted(n.id for n in snapshot.nodes)
     finally:
-        client.close()
+        handle.close()
     by_source: dict[str, list[str]] = {}
     for node in snapshot.nodes:
         by_source.setdefault(node.source, []).append(node.id)

@@ -11,6 +11,7 @@ from typing import Any
 from assistant.retrieval.errors import StoreError
 from assistant.retrieval.store import (
     BM25_DIR,
+    ChromaHandle,
     Manifest,
     NodeRecord,
     check_compatible,
@@ -36,7 +37,7 @@ class StoreSnapshot:
         self.programmes = sorted({n.programme for n in nodes})
         self._whole = _Statistics(range(len(nodes)), nodes, bm25)
         self._by_programme: dict[str, _Statistics] = {}
-        self._chroma: tuple[Any, Any] | None = None
+        self._chroma: ChromaHandle | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -49,7 +50,7 @@ class StoreSnapshot:
         manifest = read_manifest(generation)
         check_compatible(manifest, store_dir, embed_model, TOKENIZER_VERSION)
         nodes = read_nodes(generation)
-        bm25 = _load_bm25(generation, store_dir, len(nodes))
+        bm25 = load_bm25(generation, store_dir, len(nodes))
         return cls(store_dir, generation, manifest, nodes, bm25)
 
     def statistics(self, programme: str | None = None) -> _Statistics:
@@ -75,23 +76,22 @@ class StoreSnapshot:
         """The Chroma collection, opened on first dense search and checked against the node records."""
         with self._lock:
             if self._chroma is None:
+                handle = open_collection(self.generation, self.store_dir)
                 try:
-                    client, collection = open_chroma(self.generation)
-                    count = collection.count()
-                except StoreError:
-                    raise
+                    count = handle.collection.count()
                 except Exception as exc:
-                    raise StoreError.corrupt(self.store_dir, "Chroma のコレクションを開けません") from exc
+                    handle.close()
+                    raise StoreError.corrupt(self.store_dir, "Chroma のコレクションを読めません") from exc
                 if count != len(self.nodes):
-                    client.close()
+                    handle.close()
                     raise StoreError.corrupt(self.store_dir, "Chroma と索引の件数が一致しません")
-                self._chroma = (client, collection)
-            return self._chroma[1]
+                self._chroma = handle
+            return self._chroma.collection
 
     def close(self) -> None:
         with self._lock:
             if self._chroma is not None:
-                self._chroma[0].close()
+                self._chroma.close()
                 self._chroma = None
 
 
@@ -124,7 +124,17 @@ class _Statistics:
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-def _load_bm25(generation: Path, store_dir: Path, expected_docs: int) -> Any:
+def open_collection(generation: Path, store_dir: Path) -> ChromaHandle:
+    """The generation's collection (a private copy when embedded); StoreError.corrupt when it is unusable."""
+    try:
+        return open_chroma(generation)
+    except StoreError:
+        raise
+    except Exception as exc:  # a garbled SQLite file, a deleted collection: Chroma's many kinds of failure
+        raise StoreError.corrupt(store_dir, "Chroma のコレクションを開けません") from exc
+
+
+def load_bm25(generation: Path, store_dir: Path, expected_docs: int) -> Any:
     import bm25s
 
     try:

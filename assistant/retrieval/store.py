@@ -17,11 +17,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from assistant.os_errors import describe_os_error
 from assistant.programmes import Programme, ProgrammeInfo, build_catalogue
 from assistant.retrieval.errors import StoreError
 from assistant.types import Passage
@@ -34,6 +37,7 @@ NODES_FILE = "nodes.jsonl"
 BM25_DIR = "bm25"
 CHROMA_DIR = "chroma"
 CHROMA_SERVER_FILE = "chroma-server.json"
+CHROMA_SQLITE = "chroma.sqlite3"
 COLLECTION_NAME = "passages"
 
 
@@ -107,6 +111,8 @@ class Manifest:
     reader_version: str = ""
     # sha256 of nodes.jsonl and the BM25 files: lets ingest notice a damaged store without loading it
     artifacts: dict[str, str] = field(default_factory=dict)
+    # size:mtime of the embedded Chroma files as ingest left them (chroma_fingerprint)
+    chroma_files: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)
@@ -201,7 +207,7 @@ def server_collection_name(generation: Path) -> str:
 
 def chroma_present(generation: Path) -> bool:
     """Whether the generation has its vectors (cheap: a server is not asked)."""
-    return (generation / CHROMA_SERVER_FILE).is_file() or (generation / CHROMA_DIR / "chroma.sqlite3").is_file()
+    return (generation / CHROMA_SERVER_FILE).is_file() or (generation / CHROMA_DIR / CHROMA_SQLITE).is_file()
 
 
 def http_client(url: str) -> Any:
@@ -224,33 +230,103 @@ def http_client(url: str) -> Any:
         ) from exc
 
 
-def open_chroma(generation: Path, create: bool = False):  # noqa: ANN201 - (chromadb client, collection)
-    """(client, collection) of a generation: cosine space, no embedding function (we embed ourselves).
+@dataclass
+class ChromaHandle:
+    """An open Chroma client and collection; close() releases both (and the private copy, if any)."""
 
-    Embedded (generation/chroma) unless the generation names a server (chroma-server.json, written by
-    ingest from HOJO_CHROMA_URL). Close the client when done: Chroma shares one system per path within a
-    process, and a closed last client releases the SQLite files so an old generation can be deleted.
+    client: Any
+    collection: Any
+    copy: tempfile.TemporaryDirectory[str] | None = None
+
+    def close(self) -> None:
+        getattr(self.client, "close", lambda: None)()  # close() exists at runtime; the stubs lack it
+        if self.copy is not None:
+            self.copy.cleanup()
+            self.copy = None
+
+
+def open_chroma(generation: Path, create: bool = False) -> ChromaHandle:
+    """The collection of a generation: cosine space, no embedding function (we embed ourselves).
+
+    create=True is ingest writing a new generation. Otherwise the generation is complete and must not
+    change: embedded Chroma writes into its files whenever it opens them (its SQLite and HNSW files
+    changed on every open, and a read-only store failed), so a reader opens a private copy instead.
+    A generation that names a server (chroma-server.json, from HOJO_CHROMA_URL) is opened there.
+    Close the handle when done: Chroma shares one system per path within a process.
     """
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     server = chroma_server(generation)
+    copy = None
     if server is not None:
         client = http_client(server["url"])
         name = server["collection"]
     else:
-        client = chromadb.PersistentClient(
-            path=str(generation / CHROMA_DIR), settings=ChromaSettings(anonymized_telemetry=False)
-        )
+        path = generation / CHROMA_DIR
+        if not create:
+            copy = _private_copy(generation)
+            path = Path(copy.name) / CHROMA_DIR
+        client = chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
         name = COLLECTION_NAME
+    handle = ChromaHandle(client, None, copy)
     try:
         if create:
-            collection = client.get_or_create_collection(
+            handle.collection = client.get_or_create_collection(
                 name, metadata={"hnsw:space": "cosine"}, embedding_function=None
             )
         else:
-            collection = client.get_collection(name, embedding_function=None)
+            handle.collection = client.get_collection(name, embedding_function=None)
     except Exception:
-        getattr(client, "close", lambda: None)()  # close() exists at runtime; the stubs lack it
+        handle.close()
         raise
-    return client, collection
+    return handle
+
+
+def _private_copy(generation: Path) -> tempfile.TemporaryDirectory[str]:
+    """A temporary copy of the generation's Chroma files, for this process alone (removed on close)."""
+    source = generation / CHROMA_DIR
+    if not (source / CHROMA_SQLITE).is_file():
+        raise StoreError.corrupt(generation.parent, "ベクトルの索引(chroma)がありません")
+    copy = tempfile.TemporaryDirectory(prefix="hojo-chroma-")
+    try:
+        shutil.copytree(source, Path(copy.name) / CHROMA_DIR)
+    except OSError as exc:
+        copy.cleanup()
+        raise StoreError(
+            f"ベクトルの索引を開けません({describe_os_error(exc)}: {display(Path(tempfile.gettempdir()))})。"
+            "一時フォルダ(TMPDIR)の空き容量と権限を確認してください。"
+        ) from exc
+    return copy
+
+
+def chroma_fingerprint(generation: Path) -> dict[str, str]:
+    """Size and modification time of each embedded Chroma file: cheap, and since readers never write
+    there (they open a copy), any difference after ingest means the files were damaged or replaced."""
+    root = generation / CHROMA_DIR
+    if not root.is_dir():
+        return {}
+    prints = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            prints[path.relative_to(generation).as_posix()] = f"{stat.st_size}:{stat.st_mtime_ns}"
+    return prints
+
+
+def chroma_intact(generation: Path, recorded: dict[str, str]) -> bool:
+    """Whether the embedded Chroma files are those ingest wrote (a server's collection is not checked here)."""
+    if (generation / CHROMA_SERVER_FILE).is_file():
+        return True
+    sqlite = generation / CHROMA_DIR / CHROMA_SQLITE
+    try:
+        with open(sqlite, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return False
+    except OSError:
+        return False
+    return bool(recorded) and chroma_fingerprint(generation) == recorded
+
+
+def display(path: Path) -> str:
+    return os.fsencode(str(path)).decode("utf-8", errors="replace")
