@@ -137,10 +137,29 @@ class InlineStorage(_storage_base()):  # type: ignore[misc]
         return None
 
 
+def _decode_data_url(url: str) -> bytes:
+    header, _, payload = url.partition(",")
+    return base64.b64decode(payload) if header.endswith(";base64") else payload.encode("utf-8")
+
+
 def make_data_layer(url: str) -> SQLAlchemyDataLayer:
     from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 
-    return SQLAlchemyDataLayer(conninfo=url, storage_provider=InlineStorage())
+    class InlineDataLayer(SQLAlchemyDataLayer):  # type: ignore[misc]
+        """Chainlit's layer, except that an element already carried in a data: URL (the answers' source
+        passages, which never touch the disk) is stored from that URL instead of fetched over HTTP."""
+
+        async def create_element(self, element: Any) -> None:
+            link = getattr(element, "url", None)
+            if not (isinstance(link, str) and link.startswith("data:")):
+                return await super().create_element(element)
+            element.url, element.content = None, _decode_data_url(link)
+            try:
+                return await super().create_element(element)
+            finally:
+                element.url, element.content = link, None
+
+    return InlineDataLayer(conninfo=url, storage_provider=InlineStorage())
 
 
 # --- the dialog state inside the saved user session ----------------------------------------------

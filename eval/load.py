@@ -82,6 +82,9 @@ class ChatSocket:
     async def connect(self, timeout_s: float = 60) -> None:
         """Connect and start the chat (on_chat_start runs on the server, as for a new tab)."""
         headers = {"Origin": self.origin} if self.origin else {}
+        cookie = await asyncio.to_thread(_sign_in_cookie, self.url, self.origin)
+        if cookie:
+            headers["Cookie"] = cookie  # the session's signed-in user, as a browser tab would carry it
         await self.client.connect(
             self.url, socketio_path=SOCKET_PATH, transports=["websocket"], headers=headers,
             auth={"sessionId": self.session_id, "clientType": "webapp", "userEnv": "{}", "chatProfile": None,
@@ -104,6 +107,22 @@ class ChatSocket:
 
     async def close(self) -> None:
         await self.client.disconnect()
+
+
+def _sign_in_cookie(url: str, origin: str | None) -> str | None:
+    """The access-token cookie of the header sign-in (the single local user on loopback), if the server has one."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(f"{url}/auth/header", method="POST", data=b"",
+                                     headers={"Origin": origin} if origin else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            cookies = response.headers.get_all("Set-Cookie") or []
+    except (urllib.error.URLError, OSError):
+        return None
+    pairs = [c.split(";", 1)[0] for c in cookies]
+    return "; ".join(pairs) or None
 
 
 async def run_session(url: str, index: int, questions: list[str], timeout_s: float = 120) -> SessionRun:

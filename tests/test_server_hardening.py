@@ -67,7 +67,8 @@ def http_get(url: str, origin: str | None, method: str = "GET") -> tuple[int, di
 
 
 def test_http_from_a_foreign_origin_is_refused_and_nothing_is_reflected(server: ChainlitServer) -> None:
-    settings_url = f"{server.url}/project/settings?language=ja"
+    # An endpoint open without sign-in (the project settings need a signed-in user since chat history).
+    settings_url = f"{server.url}/auth/config"
     status, headers, body = http_get(settings_url, FOREIGN)
     assert status == 403 and body == REFUSED_ORIGIN
     assert "access-control-allow-origin" not in headers
@@ -76,7 +77,7 @@ def test_http_from_a_foreign_origin_is_refused_and_nothing_is_reflected(server: 
     assert status == 403 and "access-control-allow-origin" not in headers
 
     status, headers, body = http_get(settings_url, server.url)  # the page's own origin
-    assert status == 200 and json.loads(body)["ui"]["name"] == "補助金公募要領アシスタント"
+    assert status == 200 and isinstance(json.loads(body), dict)
     assert "access-control-allow-origin" not in headers  # same origin needs no CORS
     assert http_get(settings_url, None)[0] == 200  # curl and same-origin navigations send no Origin
 
