@@ -88,8 +88,6 @@ def _predicates(stem: str, polite: str) -> tuple[str, str]:
     """(affirmed, denied) forms of the predicate a question ends with."""
     if polite == "masu":
         return f"{stem}ます", f"{stem}ません"
-    if stem.endswith(("対象", "該当", "可能", "必要")):
-        return f"{stem}です", f"{stem}ではありません"
     return f"{stem}です", f"{stem}ではありません"
 
 
