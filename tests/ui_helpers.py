@@ -164,8 +164,10 @@ class ChatPage:
         return self.page.locator(ASSISTANT_MESSAGE)
 
     def send(self, text: str) -> None:
+        """Type and send; the button stays disabled while the previous answer's run finishes (its sources,
+        history write and actions come after its text), so wait for it as long as for an answer."""
         self.input.fill(text)
-        self.submit.click()
+        self.submit.click(timeout=ANSWER_TIMEOUT_MS)
 
     def ask(self, text: str) -> Locator:
         """Send a message and return the assistant's reply to it (the newest assistant message)."""
