@@ -9,6 +9,7 @@ Long units (split mode C) keep compounds such as 中小企業 whole; their short
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
@@ -41,6 +42,9 @@ _TOPIC_POS = frozenset({"名詞", "形状詞"})
 _NOT_TOPIC_SUBPOS = frozenset({"数詞", "代名詞"})
 
 _lock = threading.Lock()
+# A process forked while another thread tokenizes (the chat server reads an upload in a forked worker
+# while it answers) would inherit _lock held and wait for it for ever: fork only between tokenizations.
+os.register_at_fork(before=_lock.acquire, after_in_parent=_lock.release, after_in_child=_lock.release)
 
 
 def _versions() -> str:

@@ -332,3 +332,33 @@ def test_ctrl_c_during_ingest_exits_quietly_and_keeps_the_store(tmp_path: Path) 
     assert process.returncode == 130
     assert "中断しました" in err and "Traceback" not in err + out and "KeyboardInterrupt" not in err
     assert current_generation(tmp_path / "store") is None
+
+
+def test_a_reader_forked_while_another_thread_tokenizes_does_not_hang(tmp_path: Path) -> None:
+    """The chat server reads an upload in a forked worker while it answers a question with the same
+    tokenizer: the worker must not inherit the tokenizer's lock held (it then waited for ever)."""
+    import multiprocessing
+    import threading
+
+    from assistant import tokenizer
+
+    tokenizer.tokenize("補助金")  # the dictionary is loaded, as in a running server
+    holding = threading.Event()
+
+    def answer_meanwhile() -> None:
+        with tokenizer._lock:  # another thread is inside a tokenization when the fork is asked for
+            holding.set()
+            time.sleep(1.0)
+
+    thread = threading.Thread(target=answer_meanwhile)
+    thread.start()
+    holding.wait()
+    worker = multiprocessing.get_context("fork").Process(target=tokenizer.tokenize, args=("補助上限額",))
+    worker.start()
+    worker.join(30)
+    thread.join()
+    hung = worker.exitcode is None
+    if hung:
+        worker.kill()
+        worker.join()
+    assert not hung and worker.exitcode == 0
