@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 import socketio
-from ui_helpers import ChainlitServer, settings_env
+from ui_helpers import ChainlitServer, settings_env, with_own_history
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import InvalidStatus
 
@@ -43,12 +43,13 @@ MAX_CONNECTIONS = 110  # above the 100 concurrent sessions the load test holds
 
 @pytest.fixture(scope="module")
 def server(built_store: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChainlitServer]:
-    env = settings_env(built_store) | {
+    workdir = tmp_path_factory.mktemp("hardened")
+    env = settings_env(with_own_history(built_store, workdir)) | {
         "HOJO_ALLOWED_ORIGINS": LISTED,
         "HOJO_MESSAGES_PER_MINUTE": str(MESSAGES_PER_MINUTE),
         "HOJO_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
     }
-    running = ChainlitServer(env, tmp_path_factory.mktemp("hardened"))
+    running = ChainlitServer(env, workdir)
     running.start()
     yield running
     running.stop()
@@ -222,7 +223,7 @@ ATTACK = """async (target) => {
 def test_a_strangers_page_in_a_real_browser_can_neither_read_nor_chat(server: ChainlitServer,
                                                                       foreign_site: str) -> None:
     from playwright.sync_api import sync_playwright
-    from ui_helpers import launch_browser
+    from ui_helpers import launch_browser, wait_until_signed_in
 
     with sync_playwright() as playwright:
         browser = launch_browser(playwright)
@@ -233,7 +234,7 @@ def test_a_strangers_page_in_a_real_browser_can_neither_read_nor_chat(server: Ch
             result = page.evaluate(ATTACK, server.url)
             own = browser.new_page()
             own.goto(server.url)
-            own.locator("#chat-input").wait_for(timeout=60_000)  # the app has settled on its route
+            wait_until_signed_in(own)  # the app has settled on its route
             own_result = own.evaluate(ATTACK, server.url)
         finally:
             browser.close()

@@ -23,6 +23,7 @@ from ui_helpers import (
     launch_browser,
     offline_context,
     settings_env,
+    with_own_history,
 )
 
 from assistant.engine import RESET_REPLY
@@ -40,7 +41,8 @@ OpenPage = Callable[..., ChatPage]
 
 @pytest.fixture(scope="module")
 def server(built_store: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChainlitServer]:
-    running = ChainlitServer(settings_env(built_store), tmp_path_factory.mktemp("chainlit"))
+    workdir = tmp_path_factory.mktemp("chainlit")
+    running = ChainlitServer(settings_env(with_own_history(built_store, workdir)), workdir)
     running.start()
     yield running
     running.stop()

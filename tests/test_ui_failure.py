@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from ui_helpers import ChainlitServer, ChatPage, launch_browser, offline_context, settings_env
+from ui_helpers import (
+    ChainlitServer,
+    ChatPage,
+    launch_browser,
+    offline_context,
+    settings_env,
+    with_own_history,
+)
 
 from assistant.app import APOLOGY
 from assistant.settings import Settings
@@ -43,7 +50,7 @@ def broken_server(built_store: Settings, tmp_path_factory: pytest.TempPathFactor
     fault = workdir / "fault"
     fault.mkdir()
     (fault / "sitecustomize.py").write_text(FAULT, encoding="utf-8")
-    env = settings_env(built_store)
+    env = settings_env(with_own_history(built_store, workdir))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(fault), env.get("PYTHONPATH", "")) if p)
     running = ChainlitServer(env, workdir)
     running.start()

@@ -10,7 +10,14 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
-from ui_helpers import ChainlitServer, ChatPage, launch_browser, offline_context, settings_env
+from ui_helpers import (
+    ChainlitServer,
+    ChatPage,
+    launch_browser,
+    offline_context,
+    settings_env,
+    with_own_history,
+)
 
 from assistant.settings import Settings
 
@@ -19,7 +26,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def chat(built_store: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChatPage]:
-    server = ChainlitServer(settings_env(built_store), tmp_path_factory.mktemp("chainlit_forms"))
+    workdir = tmp_path_factory.mktemp("chainlit_forms")
+    server = ChainlitServer(settings_env(with_own_history(built_store, workdir)), workdir)
     server.start()
     try:
         with sync_playwright() as playwright:

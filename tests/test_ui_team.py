@@ -31,6 +31,7 @@ from ui_helpers import (
     launch_browser,
     make_app_root,
     settings_env,
+    wait_until_signed_in,
 )
 
 from assistant.settings import Settings
@@ -93,7 +94,7 @@ def watched_context(browser: Browser, viewport: dict[str, int] = DESKTOP) -> Ite
 
 def open_chat(page: Page, url: str) -> ChatPage:
     page.goto(url)
-    page.locator("#chat-input").wait_for(timeout=90_000)
+    wait_until_signed_in(page)
     return ChatPage(page, url)
 
 

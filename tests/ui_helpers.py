@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from assistant.settings import Settings
 
@@ -35,6 +36,10 @@ NOT_LOCAL = re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])")
 FIRST_ANSWER_TIMEOUT_MS = 180_000
 ANSWER_TIMEOUT_MS = 60_000
 
+# Where Chainlit moves a new chat once its first message is saved (a client-side route change that
+# re-mounts the input box, dropping whatever was typed or attached in it meanwhile).
+SAVED_THREAD_URL = re.compile(r"/thread/[^/?#]+$")
+
 ASSISTANT_MESSAGE = "[data-step-type=assistant_message]"
 USER_MESSAGE = "[data-step-type=user_message]"
 TOOL_STEP = "[data-step-type=tool]"
@@ -44,6 +49,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def with_own_history(settings: Settings, workdir: Path) -> Settings:
+    """These settings with a chat-history database of the server's own.
+
+    Servers that share one history database share its threads: a load test's hundreds of chats then
+    slow every later server's thread list, and with it Chainlit's switch to /thread/<id>.
+    """
+    return settings.model_copy(update={"data_dir": workdir / "data"})
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -124,6 +138,14 @@ class ChainlitServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
 
+def wait_until_signed_in(page: Page, timeout_ms: int = 90_000) -> None:
+    """A fresh page is first shown without a user, then sent to /login (a full navigation) and signed in
+    there (header or local sign-in) and brought back: the user menu shows once that is over, and
+    anything typed, attached or evaluated before it is lost with the first page."""
+    page.locator("#user-nav-button").wait_for(timeout=timeout_ms)
+    page.locator("#chat-input").wait_for(timeout=timeout_ms)
+
+
 def launch_browser(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -149,6 +171,7 @@ class ChatPage:
 
     def open(self) -> ChatPage:
         self.page.goto(self.url)
+        wait_until_signed_in(self.page)
         self.page.locator("#starters").wait_for(timeout=60_000)
         return self
 
@@ -165,9 +188,23 @@ class ChatPage:
 
     def send(self, text: str) -> None:
         """Type and send; the button stays disabled while the previous answer's run finishes (its sources,
-        history write and actions come after its text), so wait for it as long as for an answer."""
-        self.input.fill(text)
-        self.submit.click(timeout=ANSWER_TIMEOUT_MS)
+        history write and actions come after its text), so wait for it as long as for an answer.
+
+        The text is typed again if the input box was re-mounted under it (Chainlit's move to the saved
+        thread's URL can land at any moment after the first answer): a sent message shows as a new user
+        message, and that is what is waited for."""
+        sent = self.page.locator(USER_MESSAGE).count()
+        expect(self.page.locator("#stop-button")).to_have_count(0, timeout=ANSWER_TIMEOUT_MS)
+        for _ in range(3):
+            self.input.fill(text)
+            try:
+                expect(self.input).to_have_value(text)
+                self.submit.click(timeout=10_000)
+                expect(self.page.locator(USER_MESSAGE)).to_have_count(sent + 1, timeout=10_000)
+                return
+            except (AssertionError, PlaywrightTimeoutError):
+                continue
+        raise AssertionError(f"the message was not sent after three tries: {text[:40]}")
 
     def ask(self, text: str) -> Locator:
         """Send a message and return the assistant's reply to it (the newest assistant message)."""
@@ -177,8 +214,17 @@ class ChatPage:
     def wait_for_reply(self) -> Locator:
         timeout = FIRST_ANSWER_TIMEOUT_MS if self.answered == 0 else ANSWER_TIMEOUT_MS
         self.replies().nth(self.answered).wait_for(timeout=timeout)
+        if self.answered == 0:
+            self.settle()
         self.answered = self.replies().count()
         return self.replies().nth(self.answered - 1)
+
+    def settle(self) -> None:
+        """Wait for the chat's move to its saved thread's URL after its first answer (see SAVED_THREAD_URL).
+
+        The sidebar's chat list makes that move, so a page without it (a phone's closed sidebar) stays."""
+        if self.page.locator("#thread-history").count():
+            self.page.wait_for_url(SAVED_THREAD_URL, wait_until="commit", timeout=ANSWER_TIMEOUT_MS)
 
     def click_starter(self, label: str) -> Locator:
         self.page.locator("#starters button", has_text=label).click()
