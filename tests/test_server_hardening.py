@@ -223,7 +223,7 @@ ATTACK = """async (target) => {
 def test_a_strangers_page_in_a_real_browser_can_neither_read_nor_chat(server: ChainlitServer,
                                                                       foreign_site: str) -> None:
     from playwright.sync_api import sync_playwright
-    from ui_helpers import launch_browser, wait_until_signed_in
+    from ui_helpers import launch_browser, wait_until_ready
 
     with sync_playwright() as playwright:
         browser = launch_browser(playwright)
@@ -234,7 +234,7 @@ def test_a_strangers_page_in_a_real_browser_can_neither_read_nor_chat(server: Ch
             result = page.evaluate(ATTACK, server.url)
             own = browser.new_page()
             own.goto(server.url)
-            wait_until_signed_in(own)  # the app has settled on its route
+            wait_until_ready(own)  # the app has settled on its route
             own_result = own.evaluate(ATTACK, server.url)
         finally:
             browser.close()

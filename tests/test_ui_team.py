@@ -31,7 +31,7 @@ from ui_helpers import (
     launch_browser,
     make_app_root,
     settings_env,
-    wait_until_signed_in,
+    wait_until_ready,
 )
 
 from assistant.settings import Settings
@@ -94,7 +94,7 @@ def watched_context(browser: Browser, viewport: dict[str, int] = DESKTOP) -> Ite
 
 def open_chat(page: Page, url: str) -> ChatPage:
     page.goto(url)
-    wait_until_signed_in(page)
+    wait_until_ready(page)
     return ChatPage(page, url)
 
 

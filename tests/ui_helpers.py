@@ -138,12 +138,17 @@ class ChainlitServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
 
-def wait_until_signed_in(page: Page, timeout_ms: int = 90_000) -> None:
-    """A fresh page is first shown without a user, then sent to /login (a full navigation) and signed in
-    there (header or local sign-in) and brought back: the user menu shows once that is over, and
-    anything typed, attached or evaluated before it is lost with the first page."""
+def wait_until_ready(page: Page, timeout_ms: int = 90_000) -> None:
+    """Wait until the page is signed in and its chat session is open.
+
+    A fresh page is first shown without a user, then sent to /login (a full navigation), signed in there
+    (header or local sign-in) and brought back: anything typed, attached or evaluated before that is lost
+    with the first page. The user menu shows once it is over; the settings button once on_chat_start's
+    settings came over the socket, i.e. the server knows the session (an upload before that is refused
+    with "Session not found")."""
     page.locator("#user-nav-button").wait_for(timeout=timeout_ms)
     page.locator("#chat-input").wait_for(timeout=timeout_ms)
+    page.locator("#chat-settings-open-modal").wait_for(timeout=timeout_ms)
 
 
 def launch_browser(playwright: Playwright) -> Browser:
@@ -171,7 +176,7 @@ class ChatPage:
 
     def open(self) -> ChatPage:
         self.page.goto(self.url)
-        wait_until_signed_in(self.page)
+        wait_until_ready(self.page)
         self.page.locator("#starters").wait_for(timeout=60_000)
         return self
 
