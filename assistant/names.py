@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 # The words that end a programme's name. Longest first: 事業費補助金 before 補助金.
 NAME_SUFFIXES = (
@@ -114,11 +115,22 @@ def _noun_runs(tokens: list[tuple[str, str, int, int]]) -> list[tuple[int, int]]
     return runs
 
 
-def infer_name(title: str, first_heading: str, body: str) -> str | None:
+@dataclass(frozen=True)
+class InferredName:
+    """The name a document gives its programme, and the other names it uses for the same programme."""
+
+    official: str
+    aliases: tuple[str, ...] = ()
+
+
+def infer_name(title: str, first_heading: str, body: str) -> InferredName | None:
     """The name a document gives its programme: the one its title names, else the one it repeats most.
 
     Among candidates the title's (or first heading's) name wins when the body repeats it; otherwise
-    the most repeated name, ties going to the longer (more specific) one. None when nothing names one.
+    the most repeated name, ties going to the longer (more specific) one. A headline name that is a
+    short form of a fuller name in the body (省エネ設備補助金 for ひばり県…省エネルギー設備導入支援補助金)
+    gives way to the fuller one and stays as an alias, as do nicknames the text introduces
+    (「…」という呼び名 / 通称 / 略称 / 以下「…」). None when nothing names a programme.
     """
     counts: Counter[str] = Counter(clean_name(n) for n, _, _ in names_in(body))
     counts = Counter({name: c for name, c in counts.items() if name and name not in _GENERIC_NAMES})
@@ -127,10 +139,55 @@ def infer_name(title: str, first_heading: str, body: str) -> str | None:
     if headline:
         # The longest headline name the body uses, else the first headline name.
         used = [n for n in headline if counts.get(n)]
-        return max(used, key=len) if used else max(headline, key=len)
-    if not counts:
+        name = max(used, key=len) if used else max(headline, key=len)
+        fuller = [n for n in counts if _shortens(name, n)]
+        official = max(fuller, key=lambda n: (counts[n], len(n))) if fuller else name
+    elif counts:
+        official = max(counts, key=lambda n: (counts[n], len(n)))
+    else:
         return None
-    return max(counts, key=lambda n: (counts[n], len(n)))
+    aliases = {n for n in (*headline, *counts) if n != official and _shortens(n, official)}
+    aliases.update(n for n in nicknames(body, official) if n != official)
+    return InferredName(official, tuple(sorted(aliases)))
+
+
+def _shortens(short: str, full: str) -> bool:
+    """Is `short` a short form of `full`: its key's characters, in order, within a longer key of `full`?
+
+    省エネ設備 is within ひばり県中小企業省エネルギー設備導入支援; 持続化 within 小規模事業者持続化. Three
+    characters at least, so a bare 補助 or DX never counts.
+    """
+    a, b = name_key(short), name_key(full)
+    if len(a) < 3 or len(b) <= len(a):
+        return False
+    rest = iter(b)
+    return all(ch in rest for ch in a)
+
+
+# A nickname the text introduces: 「X」という呼び名 / 「X」と呼ばれる / 通称「X」 / 略称「X」 / 以下「X」.
+_NICKNAME = re.compile(
+    r"「([^「」]{3,40})」\s*(?:という|と)?\s*(?:呼び名|呼ばれ|通称|略称|略し)"
+    r"|(?:通称|略称|以下)\s*[::]?\s*「([^「」]{3,40})」"
+)
+
+
+def nicknames(body: str, official: str) -> list[str]:
+    """Nicknames the text gives the official name: introduced where the official name is (in the same or
+    the sentence before) and no other programme is named, so a rival programme's nickname is left out."""
+    text = unicodedata.normalize("NFKC", body)
+    found: list[str] = []
+    for match in _NICKNAME.finditer(text):
+        nickname = clean_name(match.group(1) or match.group(2) or "")
+        if not nickname or nickname in _GENERIC_NAMES or not _SUFFIX_END.search(nickname):
+            continue
+        start = max(text.rfind("。", 0, max(text.rfind("。", 0, match.start()), 0)), 0)
+        end = text.find("。", match.end())
+        window = text[start: end if end >= 0 else len(text)]
+        named = {clean_name(n) for n, _, _ in names_in(window)}
+        others = {n for n in named - {nickname, official} if len(name_key(n)) >= 3}  # 補助制度 names nothing
+        if official in named and all(_shortens(n, official) for n in others):
+            found.append(nickname)
+    return found
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -141,14 +141,14 @@ def resolve_info(
     """
     if declared is not None:
         return declared
-    name = infer_name(title, first_heading, body)
-    if name is None:
+    inferred = infer_name(title, first_heading, body)
+    if inferred is None:
         return _most_named(body, known)
-    key = name_key(name)
     for info in known:
-        if any(keys_match(key, name_key(n)) for n in (info.official_name, *info.aliases)):
+        known_keys = [name_key(n) for n in (info.official_name, *info.aliases)]
+        if any(keys_match(name_key(inferred.official), k) for k in known_keys):
             return info
-    return ProgrammeInfo(id=name, official_name=name)
+    return ProgrammeInfo(id=inferred.official, official_name=inferred.official, aliases=inferred.aliases)
 
 
 def _most_named(body: str, known: Iterable[ProgrammeInfo]) -> ProgrammeInfo | None:
