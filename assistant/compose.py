@@ -52,6 +52,11 @@ NOT_COVERED = (
 )
 NOT_COVERED_HINT = "金額や要件を推測でお伝えすることは控えます。各制度の公式の公募要領や窓口でご確認ください。"
 OTHER_PROGRAMME = "「{name}」についての資料は、取り込まれている公募要領の中に見当たりません。"
+SOURCES_HEADING = "出典:\n"
+MENTIONED_ONLY = (
+    "資料は「{name}」に触れていますが、ご質問の点について「{name}」のこととして書かれた箇所は見当たりません。"
+    "ほかの制度の金額や条件を当てはめることはしません。"
+)
 PART_NOT_COVERED = "「{part}」については、資料に記載が見当たりません。"
 ASK_PROGRAMME = "どの補助金についてのご質問でしょうか。{names}のいずれかをお知らせください。"
 
@@ -292,13 +297,24 @@ def render(conclusion: str, reasons: Sequence[str], sources: Sequence[Source], f
         parts.append(follow_up)
     if sources:
         lines = [f"- {s.doc}「{s.section}」:「{s.text}」" for s in sources]
-        parts.append("出典:\n" + "\n".join(lines))
+        parts.append(SOURCES_HEADING + "\n".join(lines))
     return "\n\n".join(parts)
 
 
 def labelled(programme_name: str, text: str) -> str:
     """A conclusion that names its programme, so a figure is never read as another programme's."""
     return f"【{programme_name}】{text}"
+
+
+def stated_figures(answer_text: str) -> list[str]:
+    """The figures (amounts, rates, counts, dates) an answer states, its list of sources left out."""
+    stated = answer_text.split("\n\n" + SOURCES_HEADING)[0]
+    return [m.group(0).replace(" ", "") for m in _FIGURE.finditer(stated)]
+
+
+def mentioned_only(name: str) -> str:
+    """The reply when the documents name a subsidy but say nothing about it on the point asked."""
+    return MENTIONED_ONLY.format(name=name) + NOT_COVERED_HINT
 
 
 def not_covered(programme_names: Sequence[str], other_programme: str | None = None) -> str:

@@ -118,13 +118,17 @@ class Engine:
             state.reset()
             if not (u.intent or u.slots or u.programme):
                 return Answer(answer=RESET_REPLY, found=False, programme=None)
+        mentioned = None  # a subsidy the store only speaks of (a predecessor, a comparison): answer from that
         if u.other_programme and self._store_mentions(u.other_programme):
-            u.other_programme = None  # the store speaks of it (a predecessor, a comparison): answer from it
+            mentioned, u.other_programme = u.other_programme, None
         turn = merge(state, u, programme_override)
         if u.clarification:  # a figure we could not read exactly: ask, as for a missing input
             return Answer(answer=u.clarification, found=True, programme=turn.programme, follow_up=u.clarification)
         # Search without the programme's own names (the filter knows it); keep them if nothing else is left.
         query = u.topic_text if _NOT_A_TOPIC.sub("", u.topic_text) else clean
+        if mentioned:
+            answer = self._fact_answer(query, u, turn)  # never a calculator: its rules are another programme's
+            return answer if not answer.found or rests_on(answer, mentioned) else self._mentioned_only(mentioned)
         if turn.intent in CALCULATION_INTENTS and not _asks_passages(u, turn):
             answer = self._calculation_answer(query, u, turn)
             if state.programme is None and answer.calculation is not None:
@@ -159,6 +163,9 @@ class Engine:
         text = "".join(n.text + n.section for n in self.retriever.snapshot().nodes if n.programme == programme)
         spoken = set(_ROUND.findall(text))
         return rounds <= spoken
+
+    def _mentioned_only(self, name: str) -> Answer:
+        return Answer(answer=compose.mentioned_only(name), found=False, programme=None)
 
     def _not_covered(self, u: Understanding | None, programme: str | None) -> Answer:
         names = sorted(p.official_name for p in self.programmes.values())
@@ -407,6 +414,21 @@ def _asks_passages(u: Understanding, turn: Turn) -> bool:
             u.text, DEADLINE_WORDS):
         return True
     return turn.intent in _CHECK_INTENTS and u.form.form is Form.YES_NO and not u.slots
+
+
+def rests_on(answer: Answer, name: str) -> bool:
+    """Does an answer about a subsidy the store only mentions rest on text about it?
+
+    Some cited passage must name it (in its text or its headings), and every figure the answer states must
+    be in such a passage: the passage beside it (the programme that mentions it) would otherwise lend it
+    its own figures.
+    """
+    wanted = normalise(name).lower()
+    texts = [normalise(f"{p.section}\n{p.text}") for p in answer.passages]
+    about = "".join(t for t in texts if wanted in t.lower())
+    if not about:
+        return False
+    return all(normalise(figure) in about for figure in compose.stated_figures(answer.answer))
 
 
 def is_list_quote(quotes: Sequence[compose.Quote]) -> bool:

@@ -203,3 +203,22 @@ def test_a_programme_named_by_topic_only_is_found_by_retrieval(engine: Engine, q
                                                               programme: str) -> None:
     answer = ask(engine, question)
     assert answer.found and answer.programme == programme, answer.answer
+
+
+def test_a_subsidy_the_documents_only_mention_never_borrows_the_mentioning_programmes_figures(
+        engine: Engine) -> None:
+    """事業再構築補助金 is spoken of as 新事業進出補助金's predecessor: what the text says of it is answered,
+    and every figure stated about it comes from a passage that names it, never from the passages beside it
+    (新事業進出補助金's own caps and rates)."""
+    from assistant.compose import stated_figures
+
+    for question in ("事業再構築補助金の補助上限はいくらですか?", "事業再構築補助金の補助率は?",
+                     "事業再構築補助金の従業員51人以上の上限額は?", "事業再構築補助金の締切はいつ?"):
+        answer = ask(engine, question)
+        texts = [unicodedata.normalize("NFKC", f"{p.section}\n{p.text}") for p in answer.passages]
+        about = "".join(t for t in texts if "事業再構築補助金" in t)
+        for figure in stated_figures(answer.answer) if answer.found else []:
+            assert unicodedata.normalize("NFKC", figure) in about, (question, figure, answer.answer)
+        assert answer.found or "事業再構築補助金" in answer.answer
+    rounds = ask(engine, "事業再構築補助金の公募は全部で何回行われましたか?")
+    assert rounds.found and "13回" in rounds.answer
