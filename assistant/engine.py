@@ -20,12 +20,13 @@ from assistant.names import normalise
 from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
 from assistant.spelling import correct, vocabulary_of
+from assistant.tokenizer import content_tokens
 from assistant.types import Answer, Passage, Source
 from assistant.understanding import Understanding, understand
 from assistant.understanding.context import contains_any
 from assistant.understanding.forms import Form, QuestionForm
 from assistant.understanding.intents import cue_intent
-from assistant.understanding.lexicon import DEADLINE_WORDS, OTHER_MILESTONES
+from assistant.understanding.lexicon import DEADLINE_WORDS, INTENT_TOPICS, OTHER_MILESTONES
 from assistant.understanding.manners import small_talk_reply
 from assistant.verdict import decide
 from assistant.verdict import lead as verdict_lead
@@ -126,6 +127,8 @@ class Engine:
             return Answer(answer=u.clarification, found=True, programme=turn.programme, follow_up=u.clarification)
         # Search without the programme's own names (the filter knows it); keep them if nothing else is left.
         query = u.topic_text if _NOT_A_TOPIC.sub("", u.topic_text) else clean
+        if not content_tokens(query) and u.intent in INTENT_TOPICS:
+            query = f"{query} {INTENT_TOPICS[u.intent]}"  # only words of asking: search for what they ask
         if mentioned:
             answer = self._fact_answer(query, u, turn)  # never a calculator: its rules are another programme's
             return answer if not answer.found or rests_on(answer, mentioned) else self._mentioned_only(mentioned)

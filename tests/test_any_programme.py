@@ -86,6 +86,14 @@ def test_a_well_known_name_in_the_store_is_answered_not_refused(engine: Engine) 
     assert "収録" not in first_sentence(answer) and "見当たりません" not in answer.answer
 
 
+@pytest.mark.parametrize("question", ["持続化補助金っていくらまで出る?", "持続化補助金ってぶっちゃけなんぼまで出るん?"])
+def test_a_question_of_only_asking_words_is_searched_for_what_it_asks(engine: Engine, question: str) -> None:
+    """Nothing but the programme and words of asking: the cap is what is asked, and it is in the text."""
+    answer = ask(engine, question)
+    assert answer.found and answer.programme_name == "小規模事業者持続化補助金", (question, answer.answer)
+    assert "50万円" in answer.answer.split("出典")[0], answer.answer
+
+
 @pytest.mark.parametrize("typed", ["持続化補助金", "令和8年度 小規模事業者持続化補助金", "【全国】持続化補助金",
                                    "小規模事業者持続化補助", "小規模事業者持続化補助全"])
 def test_name_variants_find_the_programme(engine: Engine, typed: str) -> None:

@@ -87,6 +87,17 @@ MEMBER_TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 # Intent cue words, checked in the order of INTENT_PRIORITY (the first intent with a cue wins).
+# What a question asks about when its own words name nothing the documents could contain
+# (「Xっていくらまで出る?」: only the programme and words of asking): the guideline terms for its intent.
+INTENT_TOPICS: dict[str, str] = {
+    "cap": "補助上限額",
+    "amount": "補助上限額 補助率",
+    "min_investment": "補助対象経費の下限",
+    "schedule": "申請の締切",
+    "repayment": "補助金の返還",
+    "wage_requirement": "賃上げの要件",
+}
+
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "repayment": (
         "返還", "返す", "返さ", "返せ", "返金", "返納", "返済", "払い戻", "返却", "へんかん",
@@ -101,17 +112,18 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     ),
     "min_investment": (
         "最低投資", "最低でも", "最低いくら", "最低限", "最低額", "最低金額", "自己負担", "持ち出し",
-        "いくら以上", "以上の投資", "以上投資", "投資額の下限", "投資の下限", "必要投資額", "下限",
+        "いくら以上", "以上の投資", "以上投資", "投資額の下限", "投資の下限", "必要投資額", "下限", "最低なんぼ",
     ),
     "cap": (
         "上限", "最大いくら", "最大で", "最大額", "最大", "最高額", "最高で", "いくらまで", "限度額", "満額",
-        "マックス", "MAX", "max",
+        "マックス", "MAX", "max", "なんぼまで", "最大なんぼ",
     ),
     "amount": (
         "補助額", "補助金額", "補助される額", "補助金はいくら", "補助金っていくら", "いくらもら", "いくら貰",
         "いくら受け取", "いくら補助", "いくら出", "いくらにな", "いくらぐらい", "いくら位", "ほじょがく",
         "補助がく", "支給額", "交付額", "もらえる額", "もらえる金額", "貰える金額", "受け取れる額",
         "補助を受けられ", "補助が受けられ", "補助が出", "もらえ", "貰え", "受給でき", "受け取れ",
+        "なんぼ出", "なんぼもら",
     ),
     "consortium_check": (
         "連携体", "コンソーシアム", "組めます", "組める", "組めな", "組んで", "組む", "共同申請", "共同で申請",
