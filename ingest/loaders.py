@@ -184,6 +184,10 @@ def _load_html(data: bytes, path: Path, source: str) -> Document:
         tag.decompose()
     for tag in soup.find_all(True, attrs={"role": list(_HTML_DROP_ROLES)}):
         tag.decompose()
+    headings = {h.get_text(strip=True) for h in soup.find_all(re.compile(r"^h[1-6]$"))}
+    for listing in soup.find_all(["ul", "ol"]):
+        if not listing.decomposed and _is_contents(listing, headings):
+            listing.decompose()  # a table of contents: the page's furniture, not its text
     root = soup.find("main") or soup.find("article") or soup.body or soup
     lines: list[str] = []
     _html_lines(root, lines)
@@ -192,6 +196,22 @@ def _load_html(data: bytes, path: Path, source: str) -> Document:
     h1 = root.find("h1")
     title = (title_tag.get_text(strip=True) if title_tag else "") or (h1.get_text(strip=True) if h1 else "")
     return Document(text=body, title=title or path.stem, source=source)
+
+
+def _is_contents(listing, headings: set[str]) -> bool:  # noqa: ANN001 - bs4 Tag
+    """Is this list a table of contents: its items links within the page, or the starts of headings?
+
+    Links to other files stay: a list of 様式 to download is the list of documents to submit."""
+    items = listing.find_all("li")
+
+    def entry(item) -> bool:  # noqa: ANN001 - bs4 Tag
+        text = item.get_text(strip=True)
+        link = item.find("a")
+        in_page = link is not None and str(link.get("href") or "").startswith("#") and link.get_text(strip=True) == text
+        return in_page or any(h.startswith(text) for h in headings if text)  # 「補助上限額と補助率」 for 「…(比較)」
+
+    # Most items, not all: a table of contents may word one heading its own way (対象者の条件).
+    return len(items) >= 2 and sum(entry(item) for item in items) >= 0.75 * len(items)
 
 
 def _html_lines(root, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag

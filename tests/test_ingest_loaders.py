@@ -60,6 +60,22 @@ def test_html_keeps_main_text_headings_and_tables_but_not_navigation(tmp_path: P
         assert furniture not in doc.text
 
 
+def test_a_table_of_contents_is_not_read_as_text_but_a_list_of_forms_is(tmp_path: Path) -> None:
+    html = """<html><body><main><div class="toc"><p>目次</p><ul><li><a href="#a">補助上限額</a></li>
+    <li><a href="#b">対象経費</a></li></ul><ol><li>対象経費</li><li>よくある</li></ol></div>
+    <h2>対象経費</h2><p>対象となる経費は次のとおりです。</p><ul><li>機械装置費</li><li>広報費</li></ul>
+    <h2>よくある質問</h2><p>質問と答えです。</p>
+    <ul><li><a href="/files/form1.docx">様式第1号 申請書</a></li><li><a href="/files/form2.xlsx">様式第2号 経費明細</a></li></ul>
+    </main></body></html>"""
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    [doc] = load_file(path, "page.html")
+    assert "補助上限額" not in doc.text  # a table of contents (in-page links, or the headings) is furniture
+    assert "目次\n\n## 対象経費" in doc.text, doc.text
+    assert "機械装置費\n広報費" in doc.text  # a list of the page's own items stays
+    assert "様式第1号 申請書\n様式第2号 経費明細" in doc.text  # forms to download are the documents to send
+
+
 def make_japanese_pdf(path: Path, pages: list[str]) -> None:
     """A real PDF with Japanese text in reportlab's built-in CID font, one string per page."""
     from reportlab.pdfbase import pdfmetrics
