@@ -155,11 +155,13 @@ def _shortens(short: str, full: str) -> bool:
     """Is `short` a short form of `full`: its key's characters, in order, within a longer key of `full`?
 
     省エネ設備 is within ひばり県中小企業省エネルギー設備導入支援; 持続化 within 小規模事業者持続化. Three
-    characters at least, so a bare 補助 or DX never counts.
+    characters at least, so a bare 補助 or DX never counts; a part found whole must be one keys_match accepts.
     """
     a, b = name_key(short), name_key(full)
     if len(a) < 3 or len(b) <= len(a):
         return False
+    if a in b:  # found whole inside: only where a typed name would match (ものづくり is not 地域ものづくり省力化…)
+        return keys_match(a, b)
     rest = iter(b)
     return all(ch in rest for ch in a)
 

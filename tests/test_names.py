@@ -65,3 +65,13 @@ def test_a_nickname_with_one_wrong_character_is_answered_from_its_programme(tmp_
     for typed in ("省エネ設備補助金", "かもめ省エネ補助金", "かもめ省エヌ補助金"):
         answer = engine.answer(f"{typed}の補助上限はいくらですか?", DialogState())
         assert answer.found and "800万円" in answer.answer.split("\n")[0], (typed, answer.answer)
+
+
+def test_a_national_programme_named_inside_a_local_name_is_not_its_alias() -> None:
+    """地域ものづくり…補助金 is not ものづくり補助金: a name found inside the official one, with more after it,
+    is another programme (the rule typed names follow), while a real short form (省エネ設備) is an alias."""
+    body = ("かもめ県地域ものづくり省力化設備導入補助金は県の制度です。国のものづくり補助金とは別の制度で、"
+            "かもめ県地域ものづくり省力化設備導入補助金の上限は500万円です。")
+    inferred = infer_name("かもめ県地域ものづくり省力化設備導入補助金とものづくり補助金の違い", "", body)
+    assert inferred is not None and inferred.official == "かもめ県地域ものづくり省力化設備導入補助金"
+    assert "ものづくり補助金" not in inferred.aliases
