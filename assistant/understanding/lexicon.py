@@ -86,7 +86,6 @@ MEMBER_TYPE_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Intent cue words, checked in the order of INTENT_PRIORITY (the first intent with a cue wins).
 # What a question asks about when its own words name nothing the documents could contain
 # (「Xっていくらまで出る?」: only the programme and words of asking): the guideline terms for its intent.
 INTENT_TOPICS: dict[str, str] = {
@@ -98,6 +97,7 @@ INTENT_TOPICS: dict[str, str] = {
     "wage_requirement": "賃上げの要件",
 }
 
+# Intent cue words, checked in the order of INTENT_PRIORITY (the first intent with a cue wins).
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "repayment": (
         "返還", "返す", "返さ", "返せ", "返金", "返納", "返済", "払い戻", "返却", "へんかん",
