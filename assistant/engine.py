@@ -401,8 +401,9 @@ class Engine:
 
 
 # Checks that need facts about the applicant: asked as a plain yes/no with none given
-# (「大学も連携体に加われますか?」), the passages answer, not the calculator's general rule.
-_CHECK_INTENTS = frozenset({"sme_check", "consortium_check", "min_investment"})
+# (「大学も連携体に加われますか?」「付加価値額が未達なら返還ですか?」), the passages answer, not the
+# calculator's general rule.
+_CHECK_INTENTS = CALCULATION_INTENTS - {"schedule"}  # 「締切は過ぎていますか」 is the calculator's to tell
 
 
 def _asks_passages(u: Understanding, turn: Turn) -> bool:

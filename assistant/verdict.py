@@ -20,7 +20,7 @@ from assistant.understanding.forms import QuestionForm
 # A sentence that says "not" of what it names: a negative ending or a word of exclusion. Double
 # negatives that oblige (「しなければなりません」) and hedges (「とは限りません」) are removed first.
 _NEGATED = re.compile(
-    r"ません|ない(?:こと|もの|場合|ため|。|$)|なく|対象外|不可|禁止|除外|除き|除く|不要|なし|無し|認めない"
+    r"ません|ない(?:こと|もの|場合|ため|。|$)|なく|対象外|不可|禁止|除外|除き|除く|不要|なし|無し|認めない|除かれ|わけではありません|わけではない"
 )
 _NOT_NEGATION = re.compile(
     r"(?:なけれ|なくて|ねば|なくちゃ)(?:は|ば)?(?:なりません|ならない|いけません|いけない)|ざるを得(?:ません|ない)|"
@@ -53,9 +53,27 @@ class Verdict:
 
 
 def _terms(subject: str) -> list[str]:
-    from assistant.tokenizer import content_tokens
+    """The subject's words in short units (広告宣伝費 → 広告, 宣伝, 費), so 「広告宣伝・販売促進費」 names it."""
+    from assistant.tokenizer import content_tokens, tokenize
 
-    return content_tokens(subject)
+    terms: list[str] = []
+    for word in content_tokens(subject):
+        parts = tokenize(word)
+        terms.extend(parts[1:] if len(parts) > 1 else parts)
+    return list(dict.fromkeys(terms))
+
+
+def _head(terms: Sequence[str]) -> str | None:
+    """The word a sentence must contain to name the subject: its last, unless that is a one-character
+    suffix (利用料 → 利用: 「利用費」 names it) or a general head (事業, 会社: the other words decide)."""
+    from assistant.understanding.forms import GENERIC_HEADS
+
+    content = [t for t in terms if t not in GENERIC_HEADS]
+    if not content or content[-1] != terms[-1]:
+        return None
+    if len(content) > 1 and len(content[-1]) == 1:
+        return content[-2]
+    return content[-1]
 
 
 def _naming(sentence: str, terms: Sequence[str], subject: str) -> float:
@@ -73,10 +91,15 @@ def _naming(sentence: str, terms: Sequence[str], subject: str) -> float:
     def has(term: str) -> bool:
         return term in tokens or term in sentence
 
-    if not terms or not has(terms[-1]):
+    from assistant.understanding.forms import GENERIC_HEADS
+
+    content = [t for t in terms if t not in GENERIC_HEADS]
+    head = _head(terms)
+    if not content or (head is not None and not has(head)):
         return 0.0
-    share = sum(1 for t in terms if has(t)) / len(terms)
-    return share if share >= 0.5 else 0.0
+    share = sum(1 for t in content if has(t)) / len(content)
+    # Without a head word to anchor it (「本社が海外にある会社」), one word of two is not enough.
+    return share if share >= (0.5 if head is not None else 0.67) else 0.0
 
 
 def _list_intro(lines: list[str], at: int) -> str:
@@ -123,7 +146,10 @@ def decide(form: QuestionForm, passages: Sequence[Passage], quotes: Sequence[Quo
             in_list = is_list_like(passage) and _is_item(line)
             no = negated(line) or bool(_NEGATIVE_HEADING.search(heading(passage.section))) or (
                 in_list and _negative_context(passage, lines, at))
-            verdict = Verdict(no if form.negative else not no, Quote(line, passage, 1.0), subject)
+            value: bool | None = no if form.negative else not no
+            if value and not all(_states(line, figure) for figure in form.figures):
+                value = None  # it names the subject with another figure (or none): not a はい
+            verdict = Verdict(value, Quote(line, passage, 1.0), subject)
             if best is None or score > best[0]:
                 best = (score, verdict)
     if best is not None:
@@ -137,10 +163,27 @@ def decide(form: QuestionForm, passages: Sequence[Passage], quotes: Sequence[Quo
     return Verdict(None, None, subject)
 
 
+def _states(sentence: str, figure: str) -> bool:
+    """Does the sentence state this figure (「5,000万円」 in 「最大5,000万円」, 1/2 as 2分の1)?"""
+    from assistant.names import normalise
+
+    text, wanted = normalise(sentence).replace(" ", ""), normalise(figure).replace(" ", "")
+    if wanted in text:
+        return True
+    fraction = re.fullmatch(r"(\d+)/(\d+)", wanted) or re.fullmatch(r"(\d+)分の(\d+)", wanted)
+    if fraction:
+        a, b = fraction.groups()
+        pairs = (f"{a}/{b}", f"{b}分の{a}") if "/" in wanted else (f"{b}/{a}", f"{a}分の{b}")
+        return any(p in text for p in pairs)
+    return False
+
+
 def lead(verdict: Verdict, form: QuestionForm) -> str:
     """The first sentence: the verdict in the question's own terms."""
     if verdict.value is True:
         return f"はい、{form.yes}。" if form.yes else "はい。"
     if verdict.value is False:
         return f"いいえ、{form.no}。" if form.no else "いいえ。"
+    if verdict.evidence is not None:  # it names the subject, but not with the figure asked about
+        return "資料の記載は次のとおりです。ご質問の数値とあわせてご確認ください。"
     return f"資料には、「{verdict.subject}」についてはっきり書かれた箇所が見当たりません。関連する記載は次のとおりです。"

@@ -37,6 +37,7 @@ class QuestionForm:
     no: str | None = None  # yes/no: the predicate denied (なれません)
     negative: bool = False  # yes/no asked in the negative (対象外ですか, できないのですか)
     parts: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()  # yes/no: figures the question states (「上限は5,000万円ですか」)
 
 
 # Words of asking: a message with one of them is not a yes/no question, whatever its ending.
@@ -54,6 +55,8 @@ _ORDERED_FORMS: tuple[tuple[Form, re.Pattern[str]], ...] = (
     (Form.LIST, re.compile(r"どんな|どのような|何があり|なにがあり|何が対象|一覧|全部|すべて|全て|種類|項目|とは何")),
     (Form.WHICH, re.compile(r"どれ|どの|どちら|どっち")),
 )
+# A figure stated in a question: a yes/no about it is only はい where the evidence states the same.
+_FIGURE = re.compile(r"\d[\d,.]*\s*(?:円|万円|億円|万|億|%|人|名|社|者|件|倍|割|年|か月|ヶ月|カ月|日)|\d+/\d+|\d+分の\d+")
 # Endings of a yes/no question; group 1 is the predicate to repeat (できます, 対象です).
 _TRAILER = re.compile(r"[\s??!!。、…]+$|(?:よろしく)?お願い(?:します|いたします)?$|教えてください$|教えて$")
 _MASU_Q = re.compile(r"(\S*?)ま(?:す|せん)(?:でしょう)?か$|(\S*?)ま(?:す|せん)$")
@@ -125,8 +128,12 @@ def _yes_no(text: str) -> QuestionForm | None:
             word = _predicate_word(head) if head else ""
             if not word:
                 return None
-            yes, no = _predicates(word, polite)  # 「できませんか」 asks whether it can: answered as できます
-            return QuestionForm(Form.YES_NO, _subject(body), yes, no, negative)
+            yes, no = _predicates(word, polite)  # 「できませんか」 asks whether it can: answered as you can
+            figures = tuple(m.group(0) for m in _FIGURE.finditer(body))
+            if figures and polite == "desu" and _FIGURE.search(head[-12:]):
+                yes, no = "そのとおりです", "そうではありません"  # 「上限は5,000万円ですか」
+            subject = _subject(body) or (_noun_predicate(word) if polite == "desu" else None)
+            return QuestionForm(Form.YES_NO, subject, yes, no, negative, figures=figures)
     match = _PLAIN_Q.search(body)
     if match:
         word = match.group(1) or match.group(2)
@@ -138,22 +145,78 @@ def _yes_no(text: str) -> QuestionForm | None:
     return None
 
 
-def _subject(body: str) -> str | None:
-    """What a yes/no question asks about: the words before its first は/も/って (else が/を).
+# Particles that mark what a yes/no question asks about, strongest first: も singles out the asked item
+# (「口頭審査って、コンサルタントも同席できますか」), が names the doer (「大学がコア事業者になることは…」),
+# を the object (「くるみん認定を持ってると…」), は/って only the topic.
+_SUBJECT_PARTICLES = {"も": 0, "ですが": 0, "が": 1, "を": 2, "は": 3, "って": 3}
+_PHRASE_POS = frozenset({"名詞", "接頭辞", "接尾辞", "記号"})
+# Heads too general to stand for what is asked (「本社が海外にある会社」): their clause is the subject.
+GENERIC_HEADS = frozenset({"会社", "企業", "事業", "事業者", "者", "場合", "こと", "もの", "方", "人", "ところ", "点"})
+# Words that are not subjects: the asker, the programme, a predicate noun.
+_NOT_SUBJECT = frozenset({"うち", "当社", "弊社", "私", "わたし", "僕", "自分", "補助金", "助成金", "こと", "もの",
+                          "の", "それ", "これ", "どちら"})
 
-    A topic that is only a programme's name (「新事業進出補助金は単独で…」) is skipped for the next one.
-    """
-    for splitter in (_TOPIC_SPLIT, _OBJECT_SPLIT):
-        rest = body
-        for _ in range(3):
-            parts = splitter.split(rest, maxsplit=1)
-            if len(parts) < 2:
-                break
-            topic = _LEADING.sub("", _PROGRAMME_CLAUSE.sub("", parts[0])).strip("「」『』 、")
-            if topic and not _PROGRAMME_NAME.search(topic):
-                return topic
-            rest = parts[1]
+
+def _phrases(body: str) -> list[tuple[int, int, str, int]]:
+    """Noun phrases (start, end, particle, clause start) of a question: nouns joined by の, each with the
+    particle after it; 「で+も」「に+は」 count as も and は."""
+    from assistant.tokenizer import morphemes
+
+    words = morphemes(body)
+    found: list[tuple[int, int, str, int]] = []
+    clause = 0
+    i = 0
+    while i < len(words):
+        if words[i][1] not in _PHRASE_POS or words[i][1] == "記号" and not words[i][0].strip("、。,"):
+            if words[i][0] in ("、", ",", "。"):
+                clause = words[i][3]
+            i += 1
+            continue
+        start = j = i
+        while j + 1 < len(words) and (words[j + 1][1] in _PHRASE_POS and words[j + 1][0] not in "、。,"
+                                      or words[j + 1][0] == "の" and j + 2 < len(words)
+                                      and words[j + 2][1] in ("名詞", "接頭辞")):
+            j += 1
+        after = [w[0] for w in words[j + 1:j + 3]]
+        particle = after[0] if after else ""
+        if particle in ("で", "に") and after[1:2] in (["も"], ["は"]):
+            particle = after[1]
+        elif after[:2] in (["です", "が"], ["です", "けど"], ["だ", "けど"], ["だ", "が"]):
+            particle = "ですが"  # 「うちは個人事業主ですが申請できますか」: the asker's own situation
+        found.append((words[start][2], words[j][3], particle, clause))
+        if particle in ("は", "って"):
+            clause = words[min(j + 1, len(words) - 1)][3]
+        i = j + 1
+    return found
+
+
+def _noun_predicate(word: str) -> str | None:
+    """「実施しているのはジェトロですか」: with no marked subject, the noun asserted is what is checked."""
+    from assistant.tokenizer import morphemes
+
+    words = morphemes(word)
+    if words and all(w[1] in _PHRASE_POS for w in words) and word not in _PREDICATE_NOUNS | _NOT_SUBJECT:
+        return word
     return None
+
+
+def _subject(body: str) -> str | None:
+    """What a yes/no question asks about: the noun phrase its strongest particle marks (も > が > を > は).
+
+    A phrase that only names a programme or the asker is skipped; one whose head is general (会社, 事業)
+    brings its clause along (「本社が海外にある会社」), so the verdict needs the clause's words too.
+    """
+    best: tuple[int, int, str] | None = None
+    for start, end, particle, clause in _phrases(body):
+        rank = _SUBJECT_PARTICLES.get(particle)
+        phrase = _LEADING.sub("", _PROGRAMME_CLAUSE.sub("", body[start:end])).strip("「」『』 、")
+        if rank is None or not phrase or phrase in _NOT_SUBJECT or _PROGRAMME_NAME.search(phrase):
+            continue
+        if any(phrase.endswith(head) for head in GENERIC_HEADS) and clause < start:
+            phrase = body[clause:end].strip("「」『』 、")
+        if best is None or rank < best[0]:
+            best = (rank, start, phrase)
+    return best[2] if best else None
 
 
 # 「通常と特例の両方で上限は?」: two values of one attribute, asked together.
@@ -190,12 +253,18 @@ def _attribute_parts(text: str) -> tuple[str, ...]:
     return ()
 
 
+# Spaces beside Japanese text: what a removed programme name leaves (「商工会議所って   のコア事業者」).
+_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
 def question_form(text: str) -> QuestionForm:
     """The form of a question and, for a multi-part one, its parts."""
+    text = _GAP.sub("", text)
     yes_no = _yes_no(text)
     parts = _parts(text) if yes_no is None and not _ORDERED_FORMS[0][1].search(text) else ()
     if yes_no is not None:
-        return QuestionForm(yes_no.form, yes_no.subject, yes_no.yes, yes_no.no, yes_no.negative, parts)
+        return QuestionForm(yes_no.form, yes_no.subject, yes_no.yes, yes_no.no, yes_no.negative, parts,
+                            yes_no.figures)
     for form, pattern in _ORDERED_FORMS:
         if pattern.search(text):
             return QuestionForm(form, parts=parts)

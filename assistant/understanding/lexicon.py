@@ -208,4 +208,6 @@ TERM_SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"パソコン", "pc"}),
     frozenset({"ホームページ", "ウェブサイト", "web", "hp"}),
     frozenset({"宣伝", "広告"}),
+    frozenset({"全員", "全て", "皆"}),
+    frozenset({"個人事業主", "個人事業者"}),
 )
