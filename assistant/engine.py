@@ -320,15 +320,16 @@ class Engine:
         """
         ranked = self._programmes_ranked_for(query)
         given = set(turn.slots)
-        calculable = []
-        for pid, programme in sorted(self.programmes.items()):
-            spec = calculator_for(programme)
-            if spec is not None and turn.intent in spec.handlers and given and given <= uses_slots(spec):
-                calculable.append(pid)
+        used = {pid: len(given & uses_slots(spec)) for pid, programme in self.programmes.items()
+                if (spec := calculator_for(programme)) is not None and turn.intent in spec.handlers}
+        # The calculators that read the most of what was given (a stray 業種 read from 「物流の中堅企業」
+        # does not rule out the only calculator that reads the members).
+        best = max(used.values(), default=0)
+        calculable = sorted(pid for pid, n in used.items() if given and n == best and n > 0)
         candidates = []
         for pid in dict.fromkeys([*ranked, *calculable]):
             spec = calculator_for(self.programmes.get(pid))
-            if spec is not None and (turn.intent not in spec.handlers or not given <= uses_slots(spec)):
+            if spec is not None and (pid not in used or (given and used[pid] < best)):
                 continue
             candidates.append(pid)
         return candidates

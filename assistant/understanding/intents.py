@@ -128,6 +128,8 @@ def final_intent(
             return None
     if intent is not None:
         return intent
+    if "members" in slots and _is_question(text):
+        return "consortium_check"  # 「中小企業2社と大学1校の4者です。要件は?」
     if eligibility:
         # 「対象になりますか」 is a question even when the facts given call for no calculation.
         return _from_eligibility(slots) or "fact"

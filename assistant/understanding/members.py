@@ -23,10 +23,22 @@ _NOT_MEMBER_AFTER_RE = re.compile(
 _COUNT_GAP_AFTER_RE = re.compile(r"^(?:\s|が|を|は|も|:|から|もう|さらに|あと|追加で|計)*$")
 _COUNT_GAP_BEFORE_RE = re.compile(r"^(?:\s|の)*$")
 
-_GROUP_RE = re.compile(r"親会社|子会社|孫会社|グループ会社|グループ企業|同一グループ|同じグループ|関連会社|兄弟会社|親子会社|グループ内")
+_GROUP_RE = re.compile(
+    r"親会社|子会社|孫会社|グループ会社|グループ企業|同一グループ|同じグループ|関連会社|兄弟会社|親子会社|グループ内|グループ関係"
+)
 _GROUP_NOT_RE = re.compile(r"(?:ではな|じゃな|以外|ではあり|外の|外部)")
 # 「資本関係のない別々の法人」: the members are stated to be independent of each other.
-_INDEPENDENT_RE = re.compile(r"資本関係(?:の|が|は)?(?:ない|無い|なし|無し|ありません)|別々の(?:法人|会社|企業)|独立した(?:法人|会社|企業)")
+_INDEPENDENT_RE = re.compile(
+    r"資本関係(?:の|が|は|も)?(?:ない|無い|なし|無し|ありません|なく)|別々の(?:法人|会社|企業|グループ)|"
+    r"独立した(?:法人|会社|企業)|(?:別の|異なる|違う)グループ|別グループ"
+)
+# A relation word denied in its own clause: 「外注関係でもありません」「グループ会社同士ではなく」
+# 「グループ関係も外注関係もありません」.
+_DENIED_AFTER_RE = re.compile(
+    r"^(?:の)?(?:関係|同士|間柄|つながり)?(?:[^、。??]{0,10}?も)?(?:では|でも|じゃ|も|は|が)?"
+    r"(?:な[くいし]|無[くいし]|ありません|ございません)"
+)
+_RELATION_RE = re.compile(r"外注|下請け?|委託|売買|一時的な(?:取引|売り買い)")
 _ONLY_RE = re.compile(r"だけ|のみ|同士|しか|内で|のみで|だけで")
 _OUTSOURCING_RE = re.compile(
     r"(?:(?:外注先|外注|下請け?|取引先|仕入先|仕入れ先|発注先|委託先|売買関係|販売先)[^。、,?]{0,12}?(?:だけ|のみ|しか|同士)"
@@ -34,15 +46,15 @@ _OUTSOURCING_RE = re.compile(
 )
 _SINGLE_RE = re.compile(
     r"(?:単独|単体|[1一]社だけ|[1一]社のみ|[1一]者だけ|[1一]者のみ|自社だけ|自社のみ|うちだけ|当社だけ|当社のみ|"
-    r"弊社だけ|弊社のみ|[1一]社で(?:申請|応募)|自社単独)(?P<neg>(?:では|じゃ)な)?"
+    r"弊社だけ|弊社のみ|[1一]社で(?:申請|応募)|自社単独|[1一](?:団体|法人|者|校)(?:だけ|のみ))(?P<neg>(?:では|じゃ)な)?"
 )
 _WRITING = r"(?:協定書|契約書|覚書|書面|契約|文書|規約)"
 _WRITING_NO_RE = re.compile(
     rf"{_WRITING}[^。?]{{0,10}}?(?:ない|なし|無し|ません|まだ|[せさらか]ず)|口頭で(?:の)?(?:約束|合意|決め|取り決め)|口約束"
 )
 _WRITING_YES_RE = re.compile(
-    rf"{_WRITING}[^。?]{{0,12}}?(?:結ん|締結|交わし|作成し|作成済|作って|明記|定めて|決めて|用意し|あります|あり|済み|済)|"
-    rf"{_WRITING}で(?:役割|分担|明確|定め|決め)"
+    rf"{_WRITING}[^。?]{{0,12}}?(?:結ん|締結|交わし|作成し|作成済|作って|明記|定めて|決めて|用意し|あります|あり|済み|済|化し|化済|にして|にまとめ)|"
+    rf"{_WRITING}で(?:役割|分担|明確|定め|決め)|(?:書面化|文書化|明文化)(?:し|済|され)"
 )
 
 
@@ -105,6 +117,10 @@ def extract_members(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, in
     explicit = any(has_count for _, _, has_count in found)
     if not found or not (explicit or len(found) >= 2):
         return [], []
+    counted = {kind for kind, _, has_count in found if has_count}
+    # 「うちはNPO法人なんですが、NPO法人1団体だけで」: the count given is the count; a bare mention of
+    # the same kind is the same member again.
+    found = [f for f in found if f[2] or f[0] not in counted]
     members: list[dict[str, Any]] = []
     for kind, count, _ in found:
         existing = next((m for m in members if m["type"] == kind), None)
@@ -115,7 +131,7 @@ def extract_members(text: str) -> tuple[list[dict[str, Any]], list[tuple[int, in
     return members, spans
 
 
-_ADD_RE = re.compile(r"加え|加わ|追加|増や|入れ|もう\d|もう[一二三]|さらに|プラス")
+_ADD_RE = re.compile(r"加え|加わ|追加|増や|増え|入れ|足し|足す|もう\d|もう[一二三]|さらに|プラス|あと\d")
 _REMOVE_RE = re.compile(r"外し|外す|抜け|抜い|除い|除く|減ら|やめ|なくし|無くし|取り除")
 
 
@@ -149,11 +165,23 @@ def extract_same_group_only(text: str, other_members: bool, consortium_context: 
     matches = list(_GROUP_RE.finditer(text))
     if not matches or (len(matches) < 2 and not consortium_context and not _ONLY_RE.search(text)):
         return None
-    if any(_GROUP_NOT_RE.match(text[m.end() : m.end() + 6]) for m in matches) or "グループ外" in text:
+    if any(_GROUP_NOT_RE.match(text[m.end() : m.end() + 6]) or _denied(text, m) for m in matches) or (
+            "グループ外" in text):
         return False
     if _ONLY_RE.search(text):
         return True
     return not other_members
+
+
+def _denied(text: str, match: re.Match[str]) -> bool:
+    return bool(_DENIED_AFTER_RE.match(text[match.end() : match.end() + 24]))
+
+
+def _outsourcing(text: str) -> bool | None:
+    """「単なる外注の関係でもありません」→ False; 「外注先とだけ組む」→ True; unstated → None."""
+    if any(_denied(text, m) for m in _RELATION_RE.finditer(text)):
+        return False
+    return _flag(_OUTSOURCING_RE, text)
 
 
 def _flag(pattern: re.Pattern[str], text: str) -> bool | None:
@@ -169,7 +197,7 @@ def extract_consortium_flags(
     """same_group_only, roles_in_writing, outsourcing_only, single_applicant: only those stated."""
     flags: dict[str, Any] = {
         "same_group_only": extract_same_group_only(text, bool(members), consortium_context),
-        "outsourcing_only": _flag(_OUTSOURCING_RE, text),
+        "outsourcing_only": _outsourcing(text),
         "single_applicant": _flag(_SINGLE_RE, text),
     }
     if flags["single_applicant"] and sum(m["count"] for m in members) >= 2:

@@ -28,7 +28,6 @@ def _mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _extract_slots(text: str, intent: str | None) -> tuple[dict[str, Any], tuple[str, ...]]:
     """All slots this message states, and questions about unusable figures; numbers, members, then words."""
-    consortium_context = contains_any(text, _CONSORTIUM_CUES)
     numbers = extract_number_slots(text, intent)
     slots: dict[str, Any] = dict(numbers.values)
     members, member_spans = extract_members(text)
@@ -36,6 +35,8 @@ def _extract_slots(text: str, intent: str | None) -> tuple[dict[str, Any], tuple
         members = []  # a member count we asked about (2.5社, 2~3社) must not default to 1
     if members:
         slots["members"] = members
+    # Members counted out (「中小企業2社と大学1校」) make it a consortium question as much as 連携体 does.
+    consortium_context = contains_any(text, _CONSORTIUM_CUES) or bool(members)
     slots.update(extract_consortium_flags(text, members, consortium_context))
     slots.update(extract_word_slots(_mask_spans(text, member_spans)))
     return slots, numbers.questions

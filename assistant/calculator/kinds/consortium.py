@@ -79,12 +79,21 @@ def consortium(rs: RuleSet, c: ConsortiumCalc, s: dict[str, Any], today: date) -
         return Outcome(steps, f"連携体の要件を満たしていません。{reasons}。", False)
     if ok is None:
         need = join_japanese([rs.label(name) for name in missing_of(steps)])
-        known = "ここまでの情報では問題は見つかっていません。" if s["members"] is not None else _summary(rs, c)
-        return Outcome(steps, f"{known}連携体の要件の判定には、{need}が必要です。", None)
+        known = _composition_met(steps) if s["members"] is not None else _summary(rs, c)
+        return Outcome(steps, f"{known}連携体の要件の最終的な判定には、{need}が必要です。", None)
     count = next(step for step in steps if step.rule == "consortium.core_count")
     core, total = count.result["core"], count.result["total"]
     return Outcome(steps, f"連携体の要件を満たしています(コア事業者になれる組織が{core}者/全{total}者で過半数です)。",
                    True)
+
+
+def _composition_met(steps: list[TraceStep]) -> str:
+    """The verdict on what is known, first: the members given meet the count and majority rules."""
+    count = next((step for step in steps if step.rule == "consortium.core_count" and step.result), None)
+    if count is None:
+        return "ここまでの情報では問題は見つかっていません。"
+    core, total = count.result["core"], count.result["total"]
+    return f"構成員の構成については要件を満たします(コア事業者になれる組織が{core}者/全{total}者で過半数です)。"
 
 
 def _summary(rs: RuleSet, c: ConsortiumCalc) -> str:
