@@ -56,7 +56,11 @@ def merge(state: DialogState, u: Understanding, programme_override: str | None =
     """Fold one understood message into the state and return what this turn asks."""
     named = programme_override or u.programme
     if named and state.programme and named != state.programme:
-        state.reset()  # naming another programme starts the conversation over
+        # Naming another programme starts over: its inputs are not this one's. A message that only gives
+        # values (「では輸出支援の補助金で事業費5,000万円の場合は?」) still asks the same question of it.
+        carried = state.intent if u.intent is None and u.slots else None
+        state.reset()
+        state.intent = carried
     # 「新事業進出補助金です」 answering our which-programme question is a follow-up too.
     is_follow_up = u.intent is None and bool(u.slots or u.programme) and state.intent is not None
     intent = u.intent or (state.intent if is_follow_up else None) or "fact"

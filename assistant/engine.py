@@ -122,6 +122,7 @@ class Engine:
         mentioned = None  # a subsidy the store only speaks of (a predecessor, a comparison): answer from that
         if u.other_programme and self._store_mentions(u.other_programme):
             mentioned, u.other_programme = u.other_programme, None
+        calculating = state.intent
         turn = merge(state, u, programme_override)
         if u.clarification:  # a figure we could not read exactly: ask, as for a missing input
             return Answer(answer=u.clarification, found=True, programme=turn.programme, follow_up=u.clarification)
@@ -137,6 +138,8 @@ class Engine:
             if state.programme is None and answer.calculation is not None:
                 state.programme = answer.programme  # the follow-ups continue with the programme we chose
             return answer
+        if turn.intent in CALCULATION_INTENTS and not turn.is_follow_up:
+            state.intent = calculating  # answered from passages: 「さっきの条件で」 goes back to the calculation
         return self._fact_answer(query, u, turn)
 
     def _store_mentions(self, name: str) -> bool:
