@@ -145,14 +145,16 @@ def best_quotes(
             covered = sum(w for t, w in wanted.items() if t in tokens) / total
             if covered > 0:
                 value = VALUE_BONUS if wants_value and _FIGURE.search(sentence) else 0.0
-                literal = LITERAL_BONUS if any(lit in sentence for lit in literals) else 0.0
+                literal = LITERAL_BONUS if any(lit in sentence or lit in passage.section for lit in literals) else 0.0
                 listed = LIST_BONUS if wants_list and is_list_like(passage) else 0.0
                 scored.append(Quote(sentence, passage, covered + bonus + value + literal + listed))
     if not scored:
         return []
     scored.sort(key=lambda q: q.score, reverse=True)
     top = scored[0]
-    if is_list_like(top.passage):
+    # A list passage answers with its list, except when a value is asked for and a prose sentence that
+    # does not introduce the list won (「第1回公募の締切は…です」 under a schedule table): that sentence answers.
+    if is_list_like(top.passage) and (wants_list or not wants_value or _in_or_before_list(top)):
         lines = split_sentences(top.passage.text, short_items=True)
         table = _table_around(lines, top.sentence)
         if table:
@@ -172,6 +174,15 @@ def best_quotes(
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _in_or_before_list(quote: Quote) -> bool:
+    """Is the quoted sentence a list item or table row, or the line that introduces one?"""
+    lines = [line for line in quote.passage.text.splitlines() if line.strip()]
+    at = next((i for i, line in enumerate(lines) if quote.sentence in line), None)
+    if at is None:
+        return False
+    return any(_LIST_ITEM.match(line) for line in lines[at:at + 2])
 
 
 # A sentence that leans on the one before it: it cannot open an answer alone.

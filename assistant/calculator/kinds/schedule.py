@@ -36,7 +36,7 @@ def schedule_step(rs: RuleSet, c: ScheduleCalc, today: date) -> TraceStep:
     open_rounds = [s for s in states if s["state"] == "open"]
     return TraceStep("schedule", "公募締切と今日の日付の比較", {"today": today}, tuple(parameters),
                      {"rounds": states, "implementation_period": period}, bool(open_rounds),
-                     None if open_rounds else "現在受付中の公募回はありません")
+                     None if open_rounds else "資料にある公募回は、いずれも受付中ではありません")
 
 
 def schedule(rs: RuleSet, c: ScheduleCalc, s: dict[str, Any], today: date) -> Outcome:
