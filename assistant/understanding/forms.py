@@ -226,8 +226,13 @@ _AND_SPLIT = re.compile(r"と(?=[^\s、。])")
 # Words that name an asked attribute (what a part of a question asks for).
 _ATTRIBUTE = re.compile(
     r"上限|下限|補助率|助成率|件数|社数|期間|期限|締切|締め切|予算|金額|額|率|要件|条件|方法|書類|時期|日程|"
-    r"スケジュール|対象|経費|審査|加点|いつ|いくら|何"
+    r"スケジュール|対象|経費|審査|加点|いつ|いくら|何|数"
 )
+
+
+# Words that join or hedge the asked things (それぞれ, 目安, 見込み): searched for, they pull in any
+# sentence with 目安 in it instead of the one with the value.
+_MARKER_WORDS = re.compile(r"それぞれ|両方とも|両方|ともに|の?目安|の?見込み|おおよそ|だいたい|大体|について")
 
 
 def _parts(text: str) -> tuple[str, ...]:
@@ -239,15 +244,17 @@ def _parts(text: str) -> tuple[str, ...]:
     if both:
         rest = (body[: both.start()] + body[both.end():]).strip("でにのはを、 ")
         return (f"{both.group(1)}の{rest}", f"{both.group(2)}の{rest}")
-    pieces = [_PART_END.sub("", p.strip()) for p in _PART_SPLIT.split(body) if p.strip()]
-    pieces = [p for p in pieces if p]
+    pieces: list[str] = []
+    for piece in _PART_SPLIT.split(body):
+        piece = _LEADING.sub("", _PART_END.sub("", _MARKER_WORDS.sub("", piece).strip(" 、を"))).strip()
+        pieces.extend(_attribute_parts(piece) or ([piece] if len(piece) >= 2 else []))
     return tuple(pieces) if len(pieces) >= 2 else ()
 
 
 def _attribute_parts(text: str) -> tuple[str, ...]:
     """「補助上限額と採択予定件数を教えて」: two asked attributes joined by と (each names one)."""
     body = _strip(text)
-    pieces = [_PART_END.sub("", p) for p in _AND_SPLIT.split(body)]
+    pieces = [_LEADING.sub("", _PART_END.sub("", _MARKER_WORDS.sub("", p))) for p in _AND_SPLIT.split(body)]
     if len(pieces) >= 2 and all(_ATTRIBUTE.search(p) for p in pieces):
         return tuple(p for p in pieces if p)
     return ()
