@@ -42,11 +42,11 @@ class QuestionForm:
 
 # Words of asking: a message with one of them is not a yes/no question, whatever its ending.
 _WH = re.compile(
-    r"いくら|幾ら|なんぼ|何|なに|なん|どの|どこ|誰|だれ|どう|どれ|なぜ|なんで|どんな|どちら|どっち|いつ|どういう|どのよう"
+    r"いくら|幾ら|なんぼ|何|なに|なん(?!です|だ|でしょう)|どの|どこ|誰|だれ|どう|どれ|なぜ|なんで(?!す)|どんな|どちら|どっち|いつ|どういう|どのよう"
 )
 _ORDERED_FORMS: tuple[tuple[Form, re.Pattern[str]], ...] = (
     (Form.COMPARE, re.compile(r"違い|ちがい|異なる|比較|比べ|差は")),
-    (Form.WHY, re.compile(r"なぜ|なんで|どうして|理由|どのように|どうやって|どうすれば|方法|手順|やり方")),
+    (Form.WHY, re.compile(r"なぜ|なんで(?!す)|どうして|理由|どのように|どうやって|どうすれば|方法|手順|やり方")),
     (Form.DURATION, re.compile(r"どのくらいの期間|何か月|何ヶ月|何カ月|何年間|何日間|期間は|どれくらいかか|どのくらいかか")),
     (Form.WHEN, re.compile(r"いつ|何月|何日|何時|締切|締め切|期限|期日|スケジュール|日程")),
     (Form.AMOUNT, re.compile(r"いくら|幾ら|なんぼ|何円|何万|金額|補助額|上限|下限|限度|補助率|助成率|何%|何割|何分の")),
@@ -148,13 +148,15 @@ def _yes_no(text: str) -> QuestionForm | None:
 # Particles that mark what a yes/no question asks about, strongest first: も singles out the asked item
 # (「口頭審査って、コンサルタントも同席できますか」), が names the doer (「大学がコア事業者になることは…」),
 # を the object (「くるみん認定を持ってると…」), は/って only the topic.
-_SUBJECT_PARTICLES = {"も": 0, "ですが": 0, "が": 1, "を": 2, "は": 3, "って": 3}
-_PHRASE_POS = frozenset({"名詞", "接頭辞", "接尾辞", "記号"})
+_SUBJECT_PARTICLES = {"も": 0, "ですが": 0, "が": 1, "を": 2, "は": 3, "って": 3, "で": 4}
+_PHRASE_POS = frozenset({"名詞", "接頭辞", "接尾辞", "記号", "形状詞"})
 # Heads too general to stand for what is asked (「本社が海外にある会社」): their clause is the subject.
 GENERIC_HEADS = frozenset({"会社", "企業", "事業", "事業者", "者", "場合", "こと", "もの", "方", "人", "ところ", "点"})
 # Words that are not subjects: the asker, the programme, a predicate noun.
 _NOT_SUBJECT = frozenset({"うち", "当社", "弊社", "私", "わたし", "僕", "自分", "補助金", "助成金", "こと", "もの",
-                          "の", "それ", "これ", "どちら"})
+                          "の", "それ", "これ", "どちら",
+                          # the act asked about, not who or what is judged: 「申請は可能ですか」
+                          "申請", "応募", "申し込み", "申込", "利用", "活用", "可能", "必要", "大丈夫", "OK"})
 
 
 def _phrases(body: str) -> list[tuple[int, int, str, int]]:
@@ -177,7 +179,9 @@ def _phrases(body: str) -> list[tuple[int, int, str, int]]:
                                       or words[j + 1][0] == "の" and j + 2 < len(words)
                                       and words[j + 2][1] in ("名詞", "接頭辞")):
             j += 1
-        after = [w[0] for w in words[j + 1:j + 3]]
+        after = [w[0] for w in words[j + 1:j + 5]]
+        if after[:2] in (["な", "の"], ["な", "ん"]):
+            after = after[2:]  # 「半年なのですが」 as 「半年ですが」
         particle = after[0] if after else ""
         if particle in ("で", "に") and after[1:2] in (["も"], ["は"]):
             particle = after[1]
@@ -200,12 +204,16 @@ def _noun_predicate(word: str) -> str | None:
     return None
 
 
+_COPULA_BUT = re.compile(r"な(?:ん|の)(です|だ)(が|けど)")
+
+
 def _subject(body: str) -> str | None:
     """What a yes/no question asks about: the noun phrase its strongest particle marks (も > が > を > は).
 
     A phrase that only names a programme or the asker is skipped; one whose head is general (会社, 事業)
     brings its clause along (「本社が海外にある会社」), so the verdict needs the clause's words too.
     """
+    body = _COPULA_BUT.sub(r"\1\2", body)  # 「個人事業主なんですが」 as 「個人事業主ですが」
     best: tuple[int, int, str] | None = None
     for start, end, particle, clause in _phrases(body):
         rank = _SUBJECT_PARTICLES.get(particle)

@@ -209,5 +209,7 @@ TERM_SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"ホームページ", "ウェブサイト", "web", "hp"}),
     frozenset({"宣伝", "広告"}),
     frozenset({"全員", "全て", "皆"}),
+    frozenset({"最低", "下限", "最低額", "下限額"}),
+    frozenset({"ネットショップ", "ec", "ecサイト", "通販", "ネット通販", "オンラインショップ"}),
     frozenset({"個人事業主", "個人事業者"}),
 )
