@@ -27,6 +27,56 @@ def test_yes_no_questions_give_their_subject_and_predicate(question: str, subjec
     assert (form.form, form.subject, form.yes, form.no) == (Form.YES_NO, subject, yes, no)
 
 
+@pytest.mark.parametrize(("question", "subject"), [
+    ("口頭審査って、コンサルタントも同席できますか", "コンサルタント"),  # も singles out the asked item
+    ("大学がコア事業者になることはできますか", "大学"),  # が over the topic こと
+    ("くるみん認定を持ってると加点になりますか", "くるみん認定"),  # the って inside 持ってる is no topic
+    ("本社が海外にある会社でも申請できますか", "本社が海外にある会社"),  # a general head keeps its clause
+    ("うちは個人事業主なんですが申請できますか", "個人事業主"),  # 「なんですが」 is no question word
+    ("商工会議所って         のコア事業者になれますか?", "商工会議所"),  # the gap a removed name leaves
+    ("新事業進出補助金は単独で申請できますか", "単独"),
+    ("エコシステム補助金を実施しているのはジェトロですか?", "ジェトロ"),  # the noun asserted
+])
+def test_the_subject_is_the_phrase_the_strongest_particle_marks(question: str, subject: str) -> None:
+    assert question_form(question).subject == subject
+
+
+def test_a_yes_no_about_a_figure_keeps_the_figure_and_answers_in_general_terms() -> None:
+    form = question_form("補助率は2分の1ですか")
+    assert (form.subject, form.figures, form.yes) == ("補助率", ("2分の1",), "そのとおりです")
+
+
+def test_a_figure_asked_about_must_be_stated_for_a_yes() -> None:
+    from assistant.types import Passage
+    from assistant.verdict import decide
+
+    passage = Passage(node_id="n1", text="補助率は2分の1(1/2)です。", programme="p", doc="d", section="補助率",
+                      source="d.md", page=None, score=1.0)
+    assert decide(question_form("補助率は1/2ですか"), [passage], []).value is True
+    undecided = decide(question_form("補助率は3分の2ですか"), [passage], [])
+    assert undecided.value is None and undecided.evidence is not None  # named, but with another figure
+
+
+@pytest.mark.parametrize(("text", "flags"), [
+    ("資本関係はなく、役割分担は協定書で決めてあり、単なる外注の関係でもありません",
+     {"same_group_only": False, "outsourcing_only": False, "roles_in_writing": True}),
+    ("役割分担は書面で明確にしていて、グループ関係も外注関係もありません",
+     {"same_group_only": False, "outsourcing_only": False, "roles_in_writing": True}),
+    ("グループ会社同士ではなく、単なる外注でもありません", {"same_group_only": False, "outsourcing_only": False}),
+    ("3社は別々のグループで、役割分担は協定書で書面化しています", {"same_group_only": False, "roles_in_writing": True}),
+    ("外注先とだけ組みます", {"outsourcing_only": True}),
+])
+def test_denied_relations_are_read_as_denied(text: str, flags: dict[str, bool]) -> None:
+    from assistant.understanding.members import extract_consortium_flags
+
+    members = [{"type": "中小企業", "count": 2}, {"type": "大学", "count": 1}]
+    assert extract_consortium_flags("中小企業2社と大学1校で連携体を組みます。" + text, members, True) == flags
+
+
+def test_a_counted_member_is_not_counted_again_by_a_bare_mention() -> None:
+    assert extract_members("うちはNPO法人なんですが、NPO法人1団体だけで応募できますか")[0] == [{"type": "NPO", "count": 1}]
+
+
 @pytest.mark.parametrize(("question", "form"), [
     ("補助上限額はいくらですか?", Form.AMOUNT),
     ("締切はいつ?", Form.WHEN),
@@ -40,9 +90,12 @@ def test_questions_with_a_word_of_asking_are_not_yes_no(question: str, form: For
 
 
 def test_multi_part_questions_are_split_into_their_parts() -> None:
-    assert question_form("予算の総額と、採択される社数の見込みは?").parts == ("予算の総額", "採択される社数の見込み")
+    assert question_form("予算の総額と、採択される社数の見込みは?").parts == ("予算の総額", "採択される社数")  # no hedge
     assert question_form("通常と特例の両方で上限を教えて").parts == ("通常の上限", "特例の上限")
     assert question_form("親会社と子会社だけで連携体を組めますか?").parts == ()
+    assert question_form("予算規模と採択予定数はどれくらいですか").parts == ("予算規模", "採択予定数はどれくらいですか")
+    assert question_form("gBizIDの取得期間と申請準備にかかる期間の目安、それぞれ教えて").parts == (
+        "gBizIDの取得期間", "申請準備にかかる期間")
 
 
 @pytest.mark.parametrize("text", ["ありがとうございました", "こんにちは", "助かりました!", "了解です。失礼します"])
@@ -165,6 +218,47 @@ def test_typo_of_a_key_term_still_gets_the_answer(engine: Engine) -> None:
 def test_dialog_reference_keeps_inputs_across_a_deadline_question(engine: Engine) -> None:
     answer = ask(engine, "新事業進出補助金で従業員30人、投資額4,000万円なら補助額は?", "締切はいつ?",
                  "さっきの条件で大幅賃上げ特例を使うと?")
+    assert answer.calculation is not None and answer.calculation["amount"] == 20_000_000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("輸出支援の補助金で、大学がコア事業者になることはできますか?", "いいえ"),  # 「大学はこの一覧に含まれていません」
+    ("商工会議所ってエコシステム補助金のコア事業者になれますか?", "はい"),
+    ("新事業進出補助金の口頭審査って、コンサルタントも同席できますか", "いいえ"),
+    ("新事業進出補助金で付加価値額の目標が未達だったら、補助金を返さないといけませんか?", "いいえ"),
+])
+def test_yes_no_verdicts_over_the_shipped_documents(engine: Engine, question: str, verdict: str) -> None:
+    answer = ask(engine, question)
+    assert lead(answer).split("】")[-1].startswith(verdict), answer.answer
+    assert answer.calculation is None  # a yes/no with no facts given is the passages' to answer
+
+
+@pytest.mark.slow
+def test_a_figure_the_documents_contradict_is_never_a_yes(engine: Engine) -> None:
+    answer = ask(engine, "エコシステム補助金の補助上限は5,000万円ですか")
+    assert "はい" not in lead(answer) and "2,000万円" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_valid_composition_leads_with_its_verdict_while_other_conditions_are_unknown(engine: Engine) -> None:
+    answer = ask(engine, "エコシステム補助金で、中小企業2社と大学1校で連携体を組む予定です。要件は満たしますか?")
+    assert "構成員の構成については要件を満たします" in lead(answer)
+    assert "2者/全3者" in lead(answer) and answer.follow_up
+
+
+@pytest.mark.slow
+def test_a_yes_no_in_between_does_not_replace_the_calculation(engine: Engine) -> None:
+    answer = ask(engine, "従業員60名で8,400万円の投資を考えています。新事業進出補助金の補助額は?",
+                 "賃上げ要件が未達だと返還になりますか?", "さっきの会社で、投資額1億6千万円ならどうなりますか")
+    assert answer.calculation is not None and answer.calculation["amount"] == 55_000_000
+
+
+@pytest.mark.slow
+def test_values_given_with_another_programme_ask_it_the_same_question(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金、従業員80人で投資額9千万円ならいくら?",
+                 "では輸出支援の補助金で事業費5,000万円の場合は?")
+    assert answer.programme == "export_ecosystem"
     assert answer.calculation is not None and answer.calculation["amount"] == 20_000_000
 
 
