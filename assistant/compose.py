@@ -327,6 +327,16 @@ def stated_figures(answer_text: str) -> list[str]:
     return [m.group(0).replace(" ", "") for m in _FIGURE.finditer(stated)]
 
 
+_UNSTATED = re.compile(r"記載が(?:あり|され)ていません|記載(?:が|は)ありません|明記されていません|書かれていません|示されていません")
+
+
+def says_unstated(block: str) -> bool:
+    """Does a block's first sentence say the documents do not state what was asked?"""
+    first = re.sub(r"^【[^】]*】", "", block.strip()).split("\n")[0]
+    first = split_sentences(first)[0] if split_sentences(first) else first
+    return bool(_UNSTATED.search(first))
+
+
 def mentioned_only(name: str) -> str:
     """The reply when the documents name a subsidy but say nothing about it on the point asked."""
     return MENTIONED_ONLY.format(name=name) + NOT_COVERED_HINT

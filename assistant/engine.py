@@ -272,7 +272,10 @@ class Engine:
             return self._not_covered(None, programme)
         lead = blocks[0] if len(blocks) == 1 else "制度ごとにお答えします。"
         reasons = [] if len(blocks) == 1 else blocks
-        return Answer(answer=compose.render(lead, reasons, sources), found=True, programme=programme,
+        # 「具体的な一覧はこの資料には記載がありません」 leading every block: the documents say they do not
+        # cover it. The sentence is still shown (it is the honest answer), but the question is not answered.
+        found = not all(compose.says_unstated(block) for block in blocks)
+        return Answer(answer=compose.render(lead, reasons, sources), found=found, programme=programme,
                       sources=sources, passages=passages)
 
     def _weight(self, programme: str | None) -> Callable[[str], float]:

@@ -266,3 +266,27 @@ def test_values_given_with_another_programme_ask_it_the_same_question(engine: En
 def test_a_schedule_milestone_other_than_the_deadline_is_quoted(engine: Engine) -> None:
     answer = ask(engine, "新事業進出補助金で、採択のあと交付申請はいつまでにすればいいですか?")
     assert answer.calculation is None and "2ヵ月" in answer.answer
+
+
+@pytest.mark.parametrize(("text", "employees"), [
+    ("さっきの条件で従業員が1人増えて100人になったら変わりますか?", 100),
+    ("従業員が5人減って25人なら?", 25),
+])
+def test_a_figure_of_change_is_not_the_value(text: str, employees: int) -> None:
+    from assistant.understanding import understand
+
+    u = understand(text, {})
+    assert u.slots.get("employees") == employees and u.clarification is None
+
+
+def test_a_lead_saying_the_documents_do_not_state_it_is_recognised() -> None:
+    from assistant.compose import says_unstated
+
+    assert says_unstated("【X補助金】対象外の経費の具体的な一覧はこの資料には記載がありません。\n次に…")
+    assert not says_unstated("【X補助金】補助上限額は2,000万円です。\n詳細は記載がありません。")
+
+
+@pytest.mark.slow
+def test_an_answer_whose_documents_say_they_do_not_cover_it_is_not_found(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金で補助対象外になる経費を具体的に一覧で教えてください")
+    assert answer.found is False and "記載がありません" in lead(answer)

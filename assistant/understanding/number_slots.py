@@ -213,8 +213,15 @@ def _shown(slot: str, value: int | float) -> str:
     return format_percent(float(value))
 
 
-def _is_change(text: str, between: str, last: NumberMention) -> bool:
-    """「30人から50人に増やしたら」「4,000万円から6,000万円へ」: a change whose result is the last value."""
+# 「従業員が1人増えて100人に」: a figure followed by a verb of change is the change, not the value.
+_DELTA_RE = re.compile(r"(?:ほど|ぐらい|くらい)?(?:増え|減っ|増や|減ら|増し|減り|追加|足し|プラス|マイナス)")
+
+
+def _is_change(text: str, between: str, last: NumberMention, first: NumberMention | None = None) -> bool:
+    """「30人から50人に増やしたら」「4,000万円から6,000万円へ」「1人増えて100人に」: a change whose
+    result is the last value."""
+    if first is not None and _DELTA_RE.match(text, first.end):
+        return True
     return "から" in between and bool(_CHANGE_TO_RE.match(text, last.end))
 
 
@@ -224,7 +231,7 @@ def _settled(text: str, slot: str, stated: list[tuple[int | float, NumberMention
     if len(distinct) == 1:
         return distinct[0], None
     between = text[stated[0][1].end : stated[-1][1].start]
-    if _CORRECTION_RE.search(between) or _is_change(text, between, stated[-1][1]):
+    if _CORRECTION_RE.search(between) or _is_change(text, between, stated[-1][1], stated[0][1]):
         return stated[-1][0], None
     return None, conflict_question(label(slot), [_shown(slot, value) for value in distinct])
 
