@@ -290,3 +290,13 @@ def test_a_lead_saying_the_documents_do_not_state_it_is_recognised() -> None:
 def test_an_answer_whose_documents_say_they_do_not_cover_it_is_not_found(engine: Engine) -> None:
     answer = ask(engine, "新事業進出補助金で補助対象外になる経費を具体的に一覧で教えてください")
     assert answer.found is False and "記載がありません" in lead(answer)
+
+
+def test_a_choice_only_one_part_states_is_left_for_the_calculator_to_show_both() -> None:
+    from assistant.understanding import understand
+
+    u = understand("従業員20人以下の会社の補助上限額と、大幅賃上げ特例を使った場合の上限、それぞれいくらですか", {})
+    assert u.form.parts == ("従業員20人以下の会社の補助上限額", "大幅賃上げ特例を使った場合の上限")
+    assert u.slots == {"employees": 20}
+    conditional = understand("さっきの条件で大幅賃上げ特例を使うと補助上限額はいくら?", {})
+    assert conditional.form.parts == () and conditional.slots.get("special_wage") is True  # と of a condition

@@ -230,7 +230,8 @@ def _subject(body: str) -> str | None:
 # 「通常と特例の両方で上限は?」: two values of one attribute, asked together.
 _BOTH = re.compile(r"([^\s、。はをがの]+)と([^\s、。はをがの]+?)(?:の)?(?:両方|それぞれ|どちらも|ともに)")
 _PART_END = re.compile(r"(?:について|は|も|を)$|(?:を|は)(?:教えて(?:ください)?|知りたい(?:です)?)$")
-_AND_SPLIT = re.compile(r"と(?=[^\s、。])")
+# と after a noun joins two asked things; after a verb (「特例を使うと」) it is a condition.
+_AND_SPLIT = re.compile(r"(?<=[\u4e00-\u9fff\u30a0-\u30ffA-Za-z0-9%)」])と(?=[^\s、。])")
 # Words that name an asked attribute (what a part of a question asks for).
 _ATTRIBUTE = re.compile(
     r"上限|下限|補助率|助成率|件数|社数|期間|期限|締切|締め切|予算|金額|額|率|要件|条件|方法|書類|時期|日程|"
@@ -240,6 +241,8 @@ _ATTRIBUTE = re.compile(
 
 # Words that join or hedge the asked things (それぞれ, 目安, 見込み): searched for, they pull in any
 # sentence with 目安 in it instead of the one with the value.
+# What is left of a part that only asks (「いくらですか」「教えて」): no part of its own.
+_ASKING_ONLY = re.compile(r"いくら|幾ら|どれくらい|どのくらい|ですか|でしょうか|ますか|教えて|ください|[??、。\s]")
 _MARKER_WORDS = re.compile(r"それぞれ|両方とも|両方|ともに|の?目安|の?見込み|おおよそ|だいたい|大体|について")
 
 
@@ -255,7 +258,7 @@ def _parts(text: str) -> tuple[str, ...]:
     pieces: list[str] = []
     for piece in _PART_SPLIT.split(body):
         piece = _LEADING.sub("", _PART_END.sub("", _MARKER_WORDS.sub("", piece).strip(" 、を"))).strip()
-        pieces.extend(_attribute_parts(piece) or ([piece] if len(piece) >= 2 else []))
+        pieces.extend(_attribute_parts(piece) or ([piece] if len(_ASKING_ONLY.sub("", piece)) >= 2 else []))
     return tuple(pieces) if len(pieces) >= 2 else ()
 
 

@@ -42,6 +42,16 @@ def _extract_slots(text: str, intent: str | None) -> tuple[dict[str, Any], tuple
     return slots, numbers.questions
 
 
+def _without_one_part_choices(slots: dict[str, Any], parts: tuple[str, ...], intent: str | None) -> dict[str, Any]:
+    """「通常の上限と、大幅賃上げ特例を使った場合の上限、それぞれ」: a yes/no choice that only one part
+    states is that part's variant, not a fact of the applicant; left unset, the calculator shows both."""
+    if len(parts) < 2:
+        return slots
+    stated = [_extract_slots(part, intent)[0] for part in parts]
+    return {name: value for name, value in slots.items()
+            if not (isinstance(value, bool) and any(name in s for s in stated) and not all(name in s for s in stated))}
+
+
 def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
     """Understand one user message; unusable input comes back with `error` set and nothing else."""
     clean, error = sanitize(text)
@@ -52,15 +62,16 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
     preliminary, _ = cue_intent(masked)
     slots, questions = _extract_slots(masked, preliminary)
     intent = final_intent(masked, slots, match.programme, supplied_programme=match.programme is not None)
+    form = question_form(match.topic_text or clean)
     return Understanding(
         text=clean,
         topic_text=match.topic_text,
         programme=match.programme,
         intent=intent,
-        slots=slots,
+        slots=_without_one_part_choices(slots, form.parts, preliminary),
         reset=is_reset(clean),
         other_programme=match.other_programme,
-        form=question_form(match.topic_text or clean),
+        form=form,
         members_change=members_change(masked) if "members" in slots else "replace",
         clarification="\n".join(questions) or None,
     )
