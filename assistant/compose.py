@@ -40,7 +40,7 @@ OWN_WORDS_BONUS = 0.05  # 0.05 and 0.1 score the same on qa.jsonl and the forms 
 _NEGATIVE = re.compile(r"対象外|外の経費|とならない|にならない|できない|除く|除外|不可|認められない|減点|ない経費|ないもの")
 NEGATIVE_HEADING_PENALTY = 0.3
 # Words of asking that every sentence may contain (「どんなものがありますか」): no evidence of an answer.
-_LIGHT_WORDS = frozenset({"物", "もの", "事", "こと", "有る", "ある", "為る", "する", "居る", "いる",
+_LIGHT_WORDS = frozenset({"物", "もの", "事", "こと", "有る", "ある", "為る", "する", "居る", "いる", "いつ",
                           "どんな", "何", "なに", "全部", "教える", "下さる", "ください", "欲しい"})
 # 「…を全部教えて」「どんな経費がありますか」: a passage that enumerates is the answer.
 LIST_BONUS = 0.15
@@ -131,7 +131,10 @@ def best_quotes(
     a bonus for the retriever's rank: the retriever judged the whole passage and is usually right.
     When the best sentence sits in a list-like passage, the whole list is the answer.
     """
-    wanted = {t: weight(t) for t in set(query_tokens) if t not in _LIGHT_WORDS}
+    # A named round (第1回) counts once, as a literal: its pieces 第, 1, 回 would otherwise outweigh the
+    # asked attribute (「第1回の公募開始は」 answered by 「第1回公募の締切は…」).
+    pieces = {p for lit in literals for p in re.findall(r"第|回|\d+", lit)}
+    wanted = {t: weight(t) for t in set(query_tokens) if t not in _LIGHT_WORDS and t not in pieces}
     total = sum(wanted.values())
     if not total:
         return []
