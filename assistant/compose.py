@@ -30,7 +30,8 @@ MAX_LIST_LINES = 12
 # one, so among sentences that cover the question equally, one with a figure wins over an introduction.
 _ASKS_VALUE = re.compile(
     r"いくら|幾ら|何円|何万|何%|何パーセント|何割|何分の|何人|何社|何件|何日|何年|何か月|何ヶ月|何カ月|いつ|何時|"
-    r"どのくらい|どれくらい|どれだけ|上限|下限|限度|補助率|助成率|金額|締切|締め切|期限|期間|最大|最低|率は|額は"
+    r"どのくらい|どれくらい|どれだけ|上限|下限|限度|補助率|助成率|金額|締切|締め切|期限|期間|最大|最低|率は|額は|"
+    r"件数|社数|人数|予定数|数は"
 )
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:円|万|億|%|％|人|名|社|者|件|倍|割|年|月|日|時|週|か月|ヶ月|カ月|ヵ月|分の)|\d+/\d+|[一二三四]分の[一二三]")
 VALUE_BONUS = 0.1

@@ -43,8 +43,20 @@ PROGRAMME_VOTE_DEPTH = 3
 COVERAGE_DEPTH = 2
 # Sentences quoted for a fact answer: the best one first, then the next best (chunks are ~125 characters).
 QUOTES_PER_ANSWER = 3
-# A call round named in a question or a document: 第2回, 第 3 回.
-_ROUND = re.compile(r"第\s*(\d+)\s*回")
+# A call round named in a question or a document: 第2回, 第 3 回, 二次公募, 2次募集.
+_ROUND = re.compile(r"第\s*(\d+|[一二三四五六七八九十]+)\s*回|(\d+|[一二三四五六七八九十]+)\s*次(?:公募|募集|締切|締め切り)")
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九十")}
+
+
+def _rounds(text: str) -> list[str]:
+    """The call rounds a text names, as digits: 「第2回」「二次公募」 → ["2"]."""
+    found = []
+    for match in _ROUND.finditer(text):
+        number = match.group(1) or match.group(2)
+        if not number.isdigit():
+            number = str(_KANJI_DIGITS[number]) if len(number) == 1 else number
+        found.append(number)
+    return found
 # What may remain of a question once the programme's names are gone, without a topic left to search.
 _NOT_A_TOPIC = re.compile(r"[\s、。??!!]|について|とは|って|どんな|制度|ですか|です|の|は|を")
 
@@ -163,11 +175,11 @@ class Engine:
 
     def _rounds_known(self, question: str, programme: str | None) -> bool:
         """A question about 第3回 is not answered from a programme's documents that never speak of 第3回."""
-        rounds = set(_ROUND.findall(question))
+        rounds = set(_rounds(question))
         if not rounds or programme is None:
             return True
         text = "".join(n.text + n.section for n in self.retriever.snapshot().nodes if n.programme == programme)
-        spoken = set(_ROUND.findall(text))
+        spoken = set(_rounds(text))
         return rounds <= spoken
 
     def _mentioned_only(self, name: str) -> Answer:
@@ -211,7 +223,7 @@ class Engine:
         return compose.best_quotes(tokenize(query), passages, self._weight(programme), limit=limit,
                                    wants_value=compose.asks_for_value(query),
                                    wants_negative=compose.asks_negative(query),
-                                   literals=[f"第{n}回" for n in _ROUND.findall(query)], wants_list=wants_list)
+                                   literals=[f"第{n}回" for n in _rounds(query)], wants_list=wants_list)
 
     def _part_quotes(self, u: Understanding, programme: str) -> tuple[list[compose.Quote], list[str]]:
         """One answer per asked part (「予算の総額と、採択される社数は?」), each from its own search.

@@ -98,8 +98,9 @@ def _naming(sentence: str, terms: Sequence[str], subject: str) -> float:
     if not content or (head is not None and not has(head)):
         return 0.0
     share = sum(1 for t in content if has(t)) / len(content)
-    # Without a head word to anchor it (「本社が海外にある会社」), one word of two is not enough.
-    return share if share >= (0.5 if head is not None else 0.67) else 0.0
+    # One word of two is never enough (「中古の機械」 is not named by 「機械装置」); of four, two may do
+    # (「口頭審査に、計画を手伝ったコンサルタント」).
+    return share if share >= (0.5 if head is not None and len(content) >= 4 else 0.67) else 0.0
 
 
 def _list_intro(lines: list[str], at: int) -> str:

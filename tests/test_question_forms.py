@@ -300,3 +300,28 @@ def test_a_choice_only_one_part_states_is_left_for_the_calculator_to_show_both()
     assert u.slots == {"employees": 20}
     conditional = understand("さっきの条件で大幅賃上げ特例を使うと補助上限額はいくら?", {})
     assert conditional.form.parts == () and conditional.slots.get("special_wage") is True  # と of a condition
+
+
+@pytest.mark.parametrize("text", ["おはようございます。今日もよろしくお願いします!", "助かりました〜!また何かあれば聞きますね"])
+def test_chatting_around_thanks_and_greetings_is_small_talk(text: str) -> None:
+    assert small_talk_reply(text) is not None
+
+
+@pytest.mark.parametrize(("question", "yes"), [
+    ("中古の機械も補助の対象になる?", "なります"),  # godan: なる → なります, never 「なます」
+    ("申請できる?", "できます"),
+])
+def test_plain_endings_are_answered_politely(question: str, yes: str) -> None:
+    assert question_form(question).yes == yes
+
+
+@pytest.mark.slow
+def test_a_modifier_the_documents_never_name_is_not_a_yes(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金で中古の機械を買った場合も補助の対象になる?")
+    assert not lead(answer).split("】")[-1].startswith("はい")
+
+
+@pytest.mark.slow
+def test_a_round_the_documents_never_speak_of_is_not_answered(engine: Engine) -> None:
+    answer = ask(engine, "輸出エコシステム補助金の二次公募はいつ始まりますか?")
+    assert answer.found is False and "2025年5月30日" not in answer.answer

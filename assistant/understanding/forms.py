@@ -62,7 +62,7 @@ _TRAILER = re.compile(r"[\s??!!。、…]+$|(?:よろしく)?お願い(?:しま�
 _MASU_Q = re.compile(r"(\S*?)ま(?:す|せん)(?:でしょう)?か$|(\S*?)ま(?:す|せん)$")
 _DESU_Q = re.compile(r"(\S*?)(?:なの)?(?:です|でしょう)か$|(\S*?)(?:なん)?ですか$")
 _PLAIN_Q = re.compile(
-    r"(対象|対象外|可能|必要|不要|OK|大丈夫|いい|よい|良い|可|不可|該当)(?:なの)?(?:か)?$"
+    r"(対象|対象外|可能|必要|不要|OK|大丈夫|いい|よい|良い|可|不可|該当|アリ|あり|ダメ|だめ|NG)(?:なの|の)?(?:か)?$"
     r"|(でき|なれ|使え|もらえ|受け(?:られ)?|含まれ|認められ|なる|できる|なれる|使える|もらえる|含まれる|認められる)(?:の)?(?:か)?$"
 )
 _NEG_ASK = re.compile(r"対象外|できない|なれない|ならない|いけない|ダメ|だめ|不可")
@@ -116,6 +116,16 @@ def _predicate_word(head: str) -> str:
     return "".join(w[0] for w in tail)
 
 
+# The vowel row of the kana before a verb's る: i/e rows are ichidan (できる → でき), the rest godan
+# (なる → なり, 入る → 入り).
+_ICHIDAN_KANA = set("いきしちにひみりぎじびぴえけせてねへめれげぜべぺ")
+
+
+def _masu_stem(verb: str) -> str:
+    """The stem a polite ending attaches to: できる → でき, もらえる → もらえ, なる → なり."""
+    return verb[:-1] if verb[-2:-1] in _ICHIDAN_KANA else verb[:-1] + "り"
+
+
 def _yes_no(text: str) -> QuestionForm | None:
     body = _strip(text)
     if not body or _WH.search(body):
@@ -138,8 +148,8 @@ def _yes_no(text: str) -> QuestionForm | None:
     if match:
         word = match.group(1) or match.group(2)
         if word.endswith("る"):
-            word = word[:-1]
-            return QuestionForm(Form.YES_NO, _subject(body), f"{word}ます", f"{word}ません", negative)
+            stem = _masu_stem(word)
+            return QuestionForm(Form.YES_NO, _subject(body), f"{stem}ます", f"{stem}ません", negative)
         yes, no = _predicates(word, "desu")
         return QuestionForm(Form.YES_NO, _subject(body), yes, no, negative)
     return None

@@ -26,9 +26,24 @@ GREETING_REPLY = "こんにちは。補助金の公募要領について、補�
 CLOSING_REPLY = "ご利用ありがとうございました。またいつでもご質問ください。"
 
 
+# Words of chatting around thanks and greetings (「今日もよろしくお願いします」「また何かあれば聞きますね」).
+_CHAT_NOUNS = frozenset({"今日", "本日", "今回", "今後", "いつも", "何時も", "引き続き", "色々", "又", "早速", "丁寧"})
+
+
+def _only_chat(rest: str) -> bool:
+    """Is what remains besides the small-talk words only chatting: no topic word, no question?"""
+    from assistant.tokenizer import content_tokens
+
+    if not rest.strip():
+        return True
+    if re.search(r"[??]|ですか|ますか|教えて", rest):
+        return False
+    return set(content_tokens(rest)) <= _CHAT_NOUNS
+
+
 def small_talk_reply(text: str) -> str | None:
     """The reply to a message that is only thanks, a greeting or a goodbye; None for anything else."""
-    if not text.strip() or _SMALL_TALK.sub("", text).strip():
+    if not text.strip() or not _only_chat(_SMALL_TALK.sub("", text)):
         return None
     if _THANKS.search(text):
         return THANKS_REPLY
