@@ -19,7 +19,7 @@ from assistant.dialog import CALCULATION_INTENTS, DialogState, Turn, merge
 from assistant.names import normalise
 from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
-from assistant.spelling import correct, vocabulary_of
+from assistant.spelling import correct, from_kana, readings_of, vocabulary_of
 from assistant.tokenizer import content_tokens
 from assistant.types import Answer, Passage, Source
 from assistant.understanding import Understanding, understand
@@ -121,9 +121,12 @@ class Engine:
         u = understand(text, self.programmes)  # sanitises first: empty or huge input comes back as u.error
         if u.error:
             return Answer(answer=u.error, found=False, programme=state.programme)
-        corrected = correct(u.text, vocabulary_of(self.retriever.snapshot()))
+        snapshot = self.retriever.snapshot()
+        vocabulary = vocabulary_of(snapshot)
+        corrected = correct(from_kana(u.text, vocabulary, lambda: readings_of(snapshot)), vocabulary)
         if corrected != u.text:
-            u = understand(corrected, self.programmes)  # 「補助上減額」 read as the documents' 「補助上限額」
+            # 「補助上減額」 and 「じょうげんがく」 read as the documents' 「補助上限額」「上限額」
+            u = understand(corrected, self.programmes)
         clean = u.text
         if (reply := small_talk_reply(clean)) is not None:
             return Answer(answer=reply, found=False, programme=state.programme)  # not from the documents

@@ -1,4 +1,5 @@
-"""One-character typos of the documents' own terms: 「補助上減額」 is read as 「補助上限額」.
+"""One-character typos of the documents' own terms: 「補助上減額」 is read as 「補助上限額」; and words typed
+in kana that the documents write in kanji: 「ほじょきん」 → 補助金, 「補助りつ」 → 補助率.
 
 A run of kanji or katakana in the question that the store never contains, and that differs by one
 character from exactly one run the store does contain (same length, four characters or more), is
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -53,6 +55,91 @@ def _one_off(a: str, b: str) -> bool:
     """One character differs, and both are of one script (a mistyped kanji, not 何ページ → ムページ)."""
     diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     return len(diffs) == 1 and _script(diffs[0][0]) == _script(diffs[0][1])
+
+
+_HIRAGANA = re.compile(r"[\u3041-\u3096ー]+")
+_KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff々]+$")
+MIN_KANA_READING = 4  # 「ほじょきん」 yes; 「いくら」「ところ」 are left as typed
+MAX_NOUNS = 4  # compounds of up to four nouns: 新事業進出, 補助上限額
+
+
+@dataclass(frozen=True)
+class Readings:
+    """Katakana reading → how the documents write it, for their nouns and noun compounds."""
+
+    by_reading: dict[str, str]
+
+
+def build_readings(texts: list[str]) -> Readings:
+    from assistant.tokenizer import noun_runs
+
+    by_reading: dict[str, str] = {}
+    for text in texts:
+        for run in noun_runs(text):
+            for size in range(1, min(MAX_NOUNS, len(run)) + 1):
+                for start in range(len(run) - size + 1):
+                    words = run[start : start + size]
+                    surface = "".join(w[0] for w in words)
+                    if re.search(r"[\u4e00-\u9fff]", surface):
+                        by_reading.setdefault("".join(w[1] for w in words), surface)
+    return Readings(by_reading)
+
+
+@lru_cache(maxsize=4)
+def readings_of(snapshot: StoreSnapshot) -> Readings:
+    """The readings of one store generation's nouns (built on the first question typed in kana)."""
+    return build_readings([f"{n.section}\n{n.text}" for n in snapshot.nodes])
+
+
+def _katakana(hiragana: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in hiragana)
+
+
+def from_kana(text: str, vocabulary: Vocabulary, readings: Callable[[], Readings]) -> str:
+    """Kana spellings of the documents' kanji words replaced by them (longest reading first).
+
+    A kana run the documents themselves use (くるみん) is kept; a kanji word just before it joins the
+    reading (「補助」+「りつ」 = ホジョリツ → 補助率). Only readings of four kana or more, or ones that extend a
+    kanji word, are matched, so 「いくら」「ところ」 stay as typed.
+    """
+
+    out: list[str] = []
+    at = 0
+    for match in _HIRAGANA.finditer(text):
+        run, base = match.group(), match.start()
+        if len(run) < 2 or run in vocabulary.text:
+            continue
+        before = _KANJI_BEFORE.search(text, 0, base)
+        prefix = before.group() if before else ""
+        i = 0
+        while i < len(run) - 1:
+            found = _reading_match(run, i, prefix if i == 0 else "", vocabulary, readings)
+            if found is None:
+                i += 1
+                continue
+            word, end, joined = found
+            out.append(text[at : base + i - len(joined)] + word)
+            at = base + end
+            i = end
+    return "".join(out) + text[at:]
+
+
+def _reading_match(run: str, start: int, prefix: str, vocabulary: Vocabulary,
+                   readings: Callable[[], Readings]) -> tuple[str, int, str] | None:
+    """The longest kana stretch of `run` from `start` that reads as a document word: (word, end, the kanji
+    prefix it absorbed)."""
+    from assistant.tokenizer import reading_of
+
+    for end in range(len(run), start + 1, -1):
+        kana, typed = _katakana(run[start:end]), run[start:end]
+        if typed in vocabulary.text:
+            continue
+        table = readings().by_reading
+        if prefix and (word := table.get(reading_of(prefix) + kana)) and word.startswith(prefix):
+            return word, end, prefix
+        if len(kana) >= MIN_KANA_READING and (word := table.get(kana)):
+            return word, end, ""
+    return None
 
 
 def correct(text: str, vocabulary: Vocabulary) -> str:

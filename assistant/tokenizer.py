@@ -173,6 +173,31 @@ def attribute_words(text: str) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+def noun_runs(text: str) -> list[list[tuple[str, str]]]:
+    """Runs of consecutive nouns (and prefixes/suffixes) as (surface, katakana reading) pairs."""
+    runs: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for piece in _pieces(text):
+        with _lock:
+            morphemes = list(_sudachi().tokenize(piece))
+        for m in morphemes:
+            if m.part_of_speech()[0] in ("名詞", "接頭辞", "接尾辞") and m.surface().strip():
+                current.append((m.surface(), m.reading_form()))
+                continue
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def reading_of(text: str) -> str:
+    """The katakana reading of a short text (「補助」 → ホジョ)."""
+    with _lock:
+        return "".join(m.reading_form() for m in _sudachi().tokenize(text))
+
+
 def morphemes(text: str) -> list[tuple[str, str, int, int]]:
     """(surface, part of speech, begin, end) of each morpheme, offsets into text (long units)."""
     out: list[tuple[str, str, int, int]] = []

@@ -325,3 +325,19 @@ def test_a_modifier_the_documents_never_name_is_not_a_yes(engine: Engine) -> Non
 def test_a_round_the_documents_never_speak_of_is_not_answered(engine: Engine) -> None:
     answer = ask(engine, "輸出エコシステム補助金の二次公募はいつ始まりますか?")
     assert answer.found is False and "2025年5月30日" not in answer.answer
+
+
+def test_words_typed_in_kana_are_read_as_the_documents_write_them() -> None:
+    from assistant.spelling import build_readings, build_vocabulary, from_kana
+
+    texts = ["補助上限額は2,000万円、補助率は2分の1です。", "申請は電子申請で行います。", "くるみん認定の加点があります。"]
+    vocabulary, readings = build_vocabulary(texts), build_readings(texts)
+
+    def read(text: str) -> str:
+        return from_kana(text, vocabulary, lambda: readings)
+
+    assert read("ほじょじょうげんがくはいくら?") == "補助上限額はいくら?"
+    assert read("補助りつをおしえて") == "補助率をおしえて"  # the kanji before joins the reading
+    assert read("しんせいはいつまで?") == "申請はいつまで?"
+    assert read("くるみん認定はありますか") == "くるみん認定はありますか"  # the documents' own kana
+    assert read("いくらもらえますか") == "いくらもらえますか"  # short readings and verbs stay
