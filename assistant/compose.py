@@ -320,6 +320,14 @@ def render(conclusion: str, reasons: Sequence[str], sources: Sequence[Source], f
     return "\n\n".join(parts)
 
 
+def with_note(answer_text: str, note: str) -> str:
+    """The answer with a note right after its conclusion (the first paragraph)."""
+    if not note:
+        return answer_text
+    conclusion, _, rest = answer_text.partition("\n\n")
+    return f"{conclusion}\n\n{note}" + (f"\n{rest}" if rest else "")
+
+
 def labelled(programme_name: str, text: str) -> str:
     """A conclusion that names its programme, so a figure is never read as another programme's."""
     return f"【{programme_name}】{text}"

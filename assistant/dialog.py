@@ -42,6 +42,26 @@ class DialogState:
         self.turns = 0
 
 
+def _changed(given: dict[str, Any], changes: dict[str, tuple[str, int | float]]) -> dict[str, Any]:
+    """Values given before, changed as asked (「従業員が5人増えたら」 → 30 + 5); a change to nothing given is
+    ignored (the calculator then asks for the value)."""
+    out: dict[str, Any] = {}
+    for slot, (op, amount) in changes.items():
+        old = given.get(slot)
+        if isinstance(old, (int, float)) and not isinstance(old, bool):
+            new = old + amount if op == "add" else old * amount
+            out[slot] = int(new) if isinstance(old, int) and float(new).is_integer() else new
+    return out
+
+
+def changed_inputs(changes: dict[str, tuple[str, int | float]], slots: dict[str, Any]) -> str:
+    """「変更後の条件: 常勤従業員数23人」: the values a change produced, so the answer says what it computed."""
+    from assistant.understanding.number_slots import shown_value
+
+    values = [shown_value(slot, slots[slot]) for slot in changes if slot in slots]
+    return "変更後の条件: " + "、".join(values) if values else ""
+
+
 @dataclass(frozen=True)
 class Turn:
     """The resolved reading of one message in its conversation."""
@@ -62,7 +82,7 @@ def merge(state: DialogState, u: Understanding, programme_override: str | None =
         state.reset()
         state.intent = carried
     # 「新事業進出補助金です」 answering our which-programme question is a follow-up too.
-    is_follow_up = u.intent is None and bool(u.slots or u.programme) and state.intent is not None
+    is_follow_up = u.intent is None and bool(u.slots or u.programme or u.changes) and state.intent is not None
     intent = u.intent or (state.intent if is_follow_up else None) or "fact"
     slots = dict(u.slots)
     if "members" in slots and u.members_change == "replace":
@@ -71,6 +91,7 @@ def merge(state: DialogState, u: Understanding, programme_override: str | None =
             state.slots.pop(flag, None)
     if "members" in slots and "members" in state.slots:
         slots["members"] = apply_members_change(state.slots["members"], slots["members"], u.members_change)
+    slots.update(_changed(state.slots, u.changes))
     state.slots.update(slots)
     programme = named or state.programme
     state.programme = programme

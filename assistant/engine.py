@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant import compose
 from assistant.calculator import calculate, calculator_for, uses_slots
-from assistant.dialog import CALCULATION_INTENTS, DialogState, Turn, merge
+from assistant.dialog import CALCULATION_INTENTS, DialogState, Turn, changed_inputs, merge
 from assistant.names import normalise
 from assistant.programmes import Programme
 from assistant.settings import Settings, get_settings
@@ -152,6 +152,8 @@ class Engine:
             answer = self._calculation_answer(query, u, turn)
             if state.programme is None and answer.calculation is not None:
                 state.programme = answer.programme  # the follow-ups continue with the programme we chose
+            if u.changes and answer.calculation is not None:
+                answer.answer = compose.with_note(answer.answer, changed_inputs(u.changes, turn.slots))
             return answer
         if turn.intent in CALCULATION_INTENTS and not turn.is_follow_up:
             state.intent = calculating  # answered from passages: 「さっきの条件で」 goes back to the calculation

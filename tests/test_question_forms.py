@@ -341,3 +341,27 @@ def test_words_typed_in_kana_are_read_as_the_documents_write_them() -> None:
     assert read("しんせいはいつまで?") == "申請はいつまで?"
     assert read("くるみん認定はありますか") == "くるみん認定はありますか"  # the documents' own kana
     assert read("いくらもらえますか") == "いくらもらえますか"  # short readings and verbs stay
+
+
+@pytest.mark.parametrize(("text", "changes"), [
+    ("従業員が5人増えたら?", {"employees": ("add", 5)}),
+    ("5人減ったら", {"employees": ("add", -5)}),
+    ("投資額を倍にしたら?", {"investment": ("mul", 2)}),
+    ("さっきの条件で経費が1.5倍になったら?", {"investment": ("mul", 1.5)}),
+])
+def test_changes_to_earlier_values_are_read_as_changes(text: str, changes: dict[str, object]) -> None:
+    from assistant.understanding import understand
+
+    u = understand(text, {})
+    assert u.changes == changes and not u.slots and u.intent is None
+
+
+@pytest.mark.slow
+def test_a_change_applies_to_the_values_given_before_and_is_stated(engine: Engine) -> None:
+    state = engine.new_state()
+    engine.answer("新事業進出補助金で、従業員18人・投資額6,000万円だと補助額はいくら?", state)
+    more = engine.answer("従業員が5人増えたら?", state)
+    assert more.calculation is not None and more.calculation["amount"] == 30_000_000
+    assert "常勤従業員数23人" in more.answer
+    double = engine.answer("投資額を倍にしたら?", state)
+    assert double.calculation is not None and double.calculation["amount"] == 40_000_000

@@ -33,3 +33,5 @@ class Understanding:
     # A Japanese question about a figure that could not be used (4.000万円, 20.9人, a range, two values for
     # one slot); the figure is not in `slots`, and the engine asks this instead of answering.
     clarification: str | None = None
+    # Changes to values given earlier in the conversation (「5人増えたら」 add 5, 「倍にしたら」 times 2).
+    changes: dict[str, tuple[str, int | float]] = field(default_factory=dict)

@@ -184,6 +184,9 @@ class NumberSlots:
     questions: tuple[str, ...] = ()
     # Slots a figure asked about was meant for: a value for them from elsewhere would be a guess.
     blocked: frozenset[str] = frozenset()
+    # Changes to values given before: 「従業員が5人増えたら」 → {"employees": ("add", 5)},
+    # 「投資額を倍にしたら」 → {"investment": ("mul", 2)}. The dialog applies them to its state.
+    changes: dict[str, tuple[str, int | float]] = field(default_factory=dict)
 
 
 def _slot_of(text: str, mentions: tuple[NumberMention, ...], index: int, intent: str | None
@@ -200,6 +203,11 @@ def _slot_of(text: str, mentions: tuple[NumberMention, ...], index: int, intent:
     if mention.kind == "persons":
         return _person_slot(text, mention), mention.value
     return None, mention.value
+
+
+def shown_value(slot: str, value: int | float) -> str:
+    """「常勤従業員数23人」「投資額1億2,000万円」: a slot's label with its value."""
+    return f"{label(slot)}{_shown(slot, value)}"
 
 
 def _shown(slot: str, value: int | float) -> str:
@@ -289,8 +297,13 @@ def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
         else:
             stated.setdefault(slot, []).append((value, item))
     values: dict[str, Any] = {}
+    changes: dict[str, tuple[str, int | float]] = {}
     for slot, mentions in stated.items():
         if slot in blocked:
+            continue
+        change = _change_of(text, mentions)
+        if change is not None:
+            changes[slot] = change
             continue
         settled, question = _settled(text, slot, mentions)
         question = question or _validated(slot, settled)
@@ -305,4 +318,39 @@ def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
             questions.append(question)
         elif bare is not None:
             values["employees"] = bare
-    return NumberSlots(values, tuple(dict.fromkeys(questions)), frozenset(blocked))
+    changes.update(_doubling(text, values))
+    return NumberSlots(values, tuple(dict.fromkeys(questions)), frozenset(blocked), changes)
+
+
+_INCREASE_RE = re.compile(r"(?:ほど|ぐらい|くらい)?(?:増え|増や|増し|追加|足し|足す|プラス|多く)")
+_DECREASE_RE = re.compile(r"(?:ほど|ぐらい|くらい)?(?:減っ|減ら|減り|少なく|マイナス|引い)")
+# 「投資額を倍にしたら」「経費が2倍になったら」「事業費を1.5倍に」: a scale of a value given before.
+_TIMES_RE = re.compile(r"(?P<what>投資額|投資|経費|事業費|補助対象経費|従業員数|従業員|資本金)?[をがは]?"
+                       r"(?P<n>\d+(?:\.\d+)?|[二三四五]|)倍(?:に|へ)")
+_TIMES_SLOT = {"投資額": "investment", "投資": "investment", "経費": "investment", "事業費": "investment",
+               "補助対象経費": "investment", "従業員数": "employees", "従業員": "employees", "資本金": "capital"}
+_KANJI_TIMES = {"": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+def _change_of(text: str, mentions: list[tuple[int | float, NumberMention]]) -> tuple[str, int | float] | None:
+    """A single figure followed by a verb of change and no resulting value: the change itself."""
+    if len(mentions) != 1 or mentions[0][1].kind == "percent":
+        return None  # 「給与支給総額を3%増やす」 states the growth rate itself
+    value, mention = mentions[0]
+    if _INCREASE_RE.match(text, mention.end):
+        return ("add", value)
+    if _DECREASE_RE.match(text, mention.end):
+        return ("add", -value)
+    return None
+
+
+def _doubling(text: str, values: dict[str, Any]) -> dict[str, tuple[str, int | float]]:
+    match = _TIMES_RE.search(text)
+    if match is None:
+        return {}
+    slot = _TIMES_SLOT.get(match.group("what") or "", "investment")
+    if slot in values:
+        return {}  # 「4,000万円の2倍」 states the value itself
+    n = match.group("n")
+    factor = float(n) if n and n[0].isdigit() else _KANJI_TIMES[n]
+    return {slot: ("mul", factor)}
