@@ -160,21 +160,26 @@ def best_quotes(
         return []
     scored.sort(key=lambda q: q.score, reverse=True)
     top = scored[0]
-    # A list passage answers with its list, except when a value is asked for and a prose sentence that
-    # does not introduce the list won (「第1回公募の締切は…です」 under a schedule table): that sentence answers.
-    if is_list_like(top.passage) and (wants_list or not wants_value or _in_or_before_list(top)):
+    if is_list_like(top.passage):
         lines = split_sentences(top.passage.text, short_items=True)
-        table = _table_around(lines, top.sentence)
-        if table:
+        # A table in the winning passage whose rows or one column the question singles out answers, even
+        # when a sentence beside it won (「助成率は?」 → each row's 助成率).
+        row = top if top.sentence.startswith("|") else next(
+            (q for q in scored if q.passage is top.passage and q.sentence.startswith("|")), None)
+        table = _table_around(lines, row.sentence) if row else []
+        if table and row:
             rows = _matching_table_rows(table, wanted, literals)
             if rows:
-                return rows_as_quotes(table[0], rows, top)
+                return rows_as_quotes(table[0], rows, row)
             column = _matching_column(table[0], wanted)
             if column:
-                return column_as_quotes(table, column, top)
-            intro = lines[: lines.index(table[0])][-1:]  # the sentence that introduces the table
-            lines = intro + table
-        return [Quote(line, top.passage, top.score) for line in lines][:MAX_LIST_LINES]
+                return column_as_quotes(table, column, row)
+        # Otherwise the list answers, except when a value is asked for and a prose sentence that does not
+        # introduce the list won (「第1回公募の締切は…です」 under a schedule table): that sentence answers.
+        if wants_list or not wants_value or _in_or_before_list(top):
+            if table and top is row:
+                lines = lines[: lines.index(table[0])][-1:] + table  # the sentence introducing the table
+            return [Quote(line, top.passage, top.score) for line in lines][:MAX_LIST_LINES]
     chosen: list[Quote] = []
     for quote in scored:
         if all(quote.sentence != c.sentence for c in chosen):

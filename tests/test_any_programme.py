@@ -124,6 +124,13 @@ def test_unnamed_calculation_in_a_mixed_store_never_borrows_a_calculator(engine:
         assert answer.follow_up or answer.programme_name, answer.answer
 
 
+def test_a_term_inside_a_compound_does_not_name_the_programme_whose_name_shares_it(engine: Engine) -> None:
+    # 賃上げ is a word of さつき県中小企業賃上げ促進助成金's name, but 大幅賃上げ特例 is 新事業進出補助金's term.
+    answer = ask(engine, "従業員15人で8,000万円を投資し、大幅賃上げ特例を使う場合の補助額は?")
+    assert answer.programme == "shinjigyo", answer.answer
+    assert answer.calculation is not None and answer.calculation["amount"] == 30_000_000
+
+
 def test_no_internal_id_in_any_answer_text(engine: Engine) -> None:
     ids = [pid for pid, p in engine.programmes.items() if pid != p.official_name]
     for question in ("締切はいつ?", "補助上限額は?", "持続化補助金の補助率は?", "連携体の要件は?", "chiiki_dxの補助率"):

@@ -196,6 +196,23 @@ def _find_typed(text: str, programmes: tuple[Programme, ...]) -> tuple[list[str]
     return own, other, masked, topic
 
 
+_COMPOUND_CHAR = re.compile(r"[\u4e00-\u9fff\u30a1-\u30faー々]")
+
+
+def _compound_in_name(text: str, start: int, end: int, programme: Programme) -> bool:
+    """Is the whole kanji/katakana word around text[start:end] part of the programme's name?
+
+    「輸出支援の補助金」 names 中堅・中小企業輸出支援エコシステム…; the 賃上げ inside 「大幅賃上げ特例」 does not
+    name 賃上げ促進助成金: that word is a term of another programme's documents.
+    """
+    while start > 0 and _COMPOUND_CHAR.match(text[start - 1]):
+        start -= 1
+    while end < len(text) and _COMPOUND_CHAR.match(text[end]):
+        end += 1
+    word = text[start:end]
+    return any(word in _fold(name) for name in programme.names)
+
+
 def _by_name_part(text: str, programmes: tuple[Programme, ...]) -> tuple[str | None, str]:
     """A programme named by one distinctive word of its name (「輸出の方で」), and the text with it masked."""
     parts = _name_parts(programmes)
@@ -204,6 +221,9 @@ def _by_name_part(text: str, programmes: tuple[Programme, ...]) -> tuple[str | N
     for word in sorted(parts, key=len, reverse=True):
         if len(word) >= MIN_NAME_PART and word in folded:
             start = folded.find(word)
+            owner = next(p for p in programmes if p.id == parts[word])
+            if not _compound_in_name(folded, start, start + len(word), owner):
+                continue  # the 賃上げ of 大幅賃上げ特例 is a term of its own, not さつき県…賃上げ促進助成金
             found.add(parts[word])
             folded = _mask(folded, start, start + len(word))
             text = _mask(text, start, start + len(word))
