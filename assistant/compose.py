@@ -170,8 +170,8 @@ def best_quotes(
         if table and row:
             rows = _matching_table_rows(table, wanted, literals)
             if rows:
-                return rows_as_quotes(table[0], rows, row)
-            column = _matching_column(table[0], wanted)
+                return rows_as_quotes(table[0] if has_header(table) else None, rows, row, table)
+            column = _matching_column(table[0], wanted) if has_header(table) else 0
             if column:
                 return column_as_quotes(table, column, row)
         # Otherwise the list answers, except when a value is asked for and a prose sentence that does not
@@ -237,6 +237,20 @@ def _table_around(lines: list[str], sentence: str) -> list[str]:
     return lines[start : end + 1]
 
 
+_PLACEHOLDER = re.compile(r"^[-–—ー―]?$")
+_DIGIT = re.compile(r"\d")
+
+
+def has_header(table: list[str]) -> bool:
+    """Is the first row a header? A first row shaped like the rows under it (「| 2025年1月 | – |」 over
+    「| 2月 | – |」) or with an empty or dash cell is data: the page's table had no header row."""
+    first = _cells(table[0])
+    if any(_PLACEHOLDER.match(cell) for cell in first):
+        return False
+    others = [_cells(row)[0] for row in table[1:]]
+    return not (_DIGIT.search(first[0]) and sum(1 for cell in others if _DIGIT.search(cell)) * 2 >= len(others))
+
+
 def _matching_table_rows(lines: list[str], wanted: dict[str, float], literals: Sequence[str] = ()) -> list[str]:
     """The rows of a table that the question singles out (第5回, 旅館業...); [] when it asks for all.
 
@@ -245,7 +259,7 @@ def _matching_table_rows(lines: list[str], wanted: dict[str, float], literals: S
     """
     if len(lines) < 3:
         return []
-    rows = lines[1:]
+    rows = lines[1:] if has_header(lines) else lines
     exact = [row for row in rows if literals and any(f"| {lit} |" in f"| {' | '.join(_cells(row))} |" for lit in literals)]
     if exact:
         return exact
@@ -277,12 +291,38 @@ def column_as_quotes(table: list[str], column: int, top: Quote) -> list[Quote]:
     return quotes[:MAX_LIST_LINES]
 
 
-def rows_as_quotes(header: str, rows: list[str], top: Quote) -> list[Quote]:
-    """Each chosen row cited verbatim, shown as 「見出し: 値、…」 so it reads as a sentence."""
-    names = _cells(header)
+_YEAR = re.compile(r"(\d{4})\s*年")
+_MONTH_ONLY = re.compile(r"^\d{1,2}\s*月")
+
+
+def _dated_cells(table: list[str], row: str) -> list[str]:
+    """A row's cells with the year a schedule table gives only once carried down (「10月」 under
+    「2025年1月」 is 2025年10月), so a month is never shown without its year."""
+    year = None
+    for line in table:
+        first = _cells(line)[0]
+        if found := _YEAR.search(first):
+            year = found.group(1)
+        if line == row:
+            cells = _cells(row)
+            if year and _MONTH_ONLY.match(cells[0]):
+                cells[0] = f"{year}年{cells[0]}"
+            return cells
+    return _cells(row)
+
+
+def rows_as_quotes(header: str | None, rows: list[str], top: Quote, table: list[str] | None = None) -> list[Quote]:
+    """Each chosen row cited verbatim, shown as 「見出し: 値、…」 so it reads as a sentence (without a
+    header row, as 「2025年10月: 採択発表…」)."""
     quotes = []
     for row in rows:
-        pairs = [f"{name}: {value}" for name, value in zip(names, _cells(row), strict=False) if value]
+        cells = [cell for cell in _dated_cells(table or [row], row) if not _PLACEHOLDER.match(cell)]
+        if header is None:
+            quotes.append(Quote(row, top.passage, top.score, display=": ".join(cells[:2]) + "、".join(
+                [""] + cells[2:]) + "。"))
+            continue
+        pairs = [f"{name}: {value}" for name, value in zip(_cells(header), _dated_cells(table or [row], row),
+                                                             strict=False) if value]
         quotes.append(Quote(row, top.passage, top.score, display="、".join(pairs) + "。"))
     return quotes
 

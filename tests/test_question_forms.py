@@ -365,3 +365,18 @@ def test_a_change_applies_to_the_values_given_before_and_is_stated(engine: Engin
     assert "常勤従業員数23人" in more.answer
     double = engine.answer("投資額を倍にしたら?", state)
     assert double.calculation is not None and double.calculation["amount"] == 40_000_000
+
+
+def test_a_table_without_a_header_row_is_read_as_rows_and_months_keep_their_year() -> None:
+    from assistant.compose import best_quotes, has_header
+    from assistant.tokenizer import tokenize
+    from assistant.types import Passage
+
+    table = ["| 2025年1月 | – |", "| --- | --- |", "| 6月 | 公募開始 |", "| 7月 | 公募締切(7月10日18時) |",
+             "| 10月 | 採択発表(ここから2ヵ月以内に交付申請) |", "| 12月 | 交付決定 |"]
+    passage = Passage(node_id="n", text="\n".join(table), programme="p", doc="d", section="スケジュール",
+                      source="d.txt", page=None, score=1.0)
+    assert not has_header([line for line in table if "---" not in line])
+    quotes = best_quotes(tokenize("採択発表はいつ?"), [passage], wants_value=True)
+    assert quotes[0].text == "2025年10月: 採択発表(ここから2ヵ月以内に交付申請)。"
+    assert quotes[0].sentence == "| 10月 | 採択発表(ここから2ヵ月以内に交付申請) |"  # cited verbatim
