@@ -35,6 +35,8 @@ _ASKS_VALUE = re.compile(
 )
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:円|万|億|%|％|人|名|社|者|件|倍|割|年|月|日|時|週|か月|ヶ月|カ月|ヵ月|分の)|\d+/\d+|[一二三四]分の[一二三]")
 VALUE_BONUS = 0.1
+# A word found only in a parent heading counts this much of one in the sentence or its own heading.
+PARENT_WEIGHT = 0.5
 OWN_WORDS_BONUS = 0.05  # 0.05 and 0.1 score the same on qa.jsonl and the forms dev set
 # A heading that says "not": 対象外の経費, 補助の対象とならない経費. A question that asks what *is* covered
 # must not be answered with the list of what is not (both share 対象 and 経費).
@@ -141,14 +143,18 @@ def best_quotes(
         return []
     scored: list[Quote] = []
     for rank, passage in enumerate(passages):
-        heading_tokens = _token_set(passage.section)
+        # The innermost heading says what the section is about; its parents only where it sits (every
+        # section under 「補助金額と補助率」 is not about 補助率).
+        heading_tokens = _token_set(heading(passage.section))
+        parent_tokens = _token_set(passage.section) - heading_tokens
         bonus = RANK_BONUS[rank] if rank < len(RANK_BONUS) else 0.0
         if not wants_negative and _NEGATIVE.search(heading(passage.section)):
             bonus -= NEGATIVE_HEADING_PENALTY
         for sentence in split_sentences(passage.text):
             own = _token_set(sentence)
             tokens = own | heading_tokens
-            covered = sum(w for t, w in wanted.items() if t in tokens) / total
+            covered = sum(w if t in tokens else PARENT_WEIGHT * w for t, w in wanted.items()
+                          if t in tokens or t in parent_tokens) / total
             # Among sentences under one heading, the one that itself names the asked words answers.
             covered += OWN_WORDS_BONUS * sum(w for t, w in wanted.items() if t in own) / total
             if covered > 0:
