@@ -139,19 +139,21 @@ def _yes_no(text: str) -> QuestionForm | None:
             if not word:
                 return None
             yes, no = _predicates(word, polite)  # 「できませんか」 asks whether it can: answered as you can
+            if _PERMISSION.search(head):
+                yes, no = PERMITTED
             figures = tuple(m.group(0) for m in _FIGURE.finditer(body))
             if figures and polite == "desu" and _FIGURE.search(head[-12:]):
                 yes, no = "そのとおりです", "そうではありません"  # 「上限は5,000万円ですか」
-            subject = _subject(body) or (_noun_predicate(word) if polite == "desu" else None)
+            subject = _subject(body) or (_noun_predicate(word) if polite == "desu" else None) or _action(body)
             return QuestionForm(Form.YES_NO, subject, yes, no, negative, figures=figures)
     match = _PLAIN_Q.search(body)
     if match:
         word = match.group(1) or match.group(2)
         if word.endswith("る"):
             stem = _masu_stem(word)
-            return QuestionForm(Form.YES_NO, _subject(body), f"{stem}ます", f"{stem}ません", negative)
-        yes, no = _predicates(word, "desu")
-        return QuestionForm(Form.YES_NO, _subject(body), yes, no, negative)
+            return QuestionForm(Form.YES_NO, _subject(body) or _action(body), f"{stem}ます", f"{stem}ません", negative)
+        yes, no = PERMITTED if _PERMISSION.search(match.group(0)) else _predicates(word, "desu")
+        return QuestionForm(Form.YES_NO, _subject(body) or _action(body), yes, no, negative)
     return None
 
 
@@ -214,6 +216,24 @@ def _noun_predicate(word: str) -> str | None:
     return None
 
 
+# 「…しても大丈夫ですか」「…ってアリ?」 ask whether something is allowed: answered in those terms.
+_PERMISSION = re.compile(r"(?:大丈夫|いい|よい|良い|OK|アリ|あり|構わない|問題(?:は)?ない)(?:の|なの|ん)?(?:か)?$")
+PERMITTED = ("問題ありません", "認められていません")
+
+
+# What an action question asks about, up to its nominalised verb: 「コンサルに全部書いてもらうのってアリ?」.
+_ACTION = re.compile(r"^(?P<act>.+?)(?:の|こと)(?:って|は|も)")
+
+
+def _action(body: str) -> str | None:
+    """The act a yes/no question asks about when no noun phrase is marked: the clause before 「のって」."""
+    match = _ACTION.search(_PROGRAMME_CLAUSE.sub("", body))
+    if not match:
+        return None
+    act = _LEADING.sub("", match.group("act")).strip("、 ")
+    return act if len(act) >= 4 else None
+
+
 _COPULA_BUT = re.compile(r"な(?:ん|の)(です|だ)(が|けど)")
 
 
@@ -230,7 +250,7 @@ def _subject(body: str) -> str | None:
         phrase = _LEADING.sub("", _PROGRAMME_CLAUSE.sub("", body[start:end])).strip("「」『』 、")
         if rank is None or not phrase or phrase in _NOT_SUBJECT or _PROGRAMME_NAME.search(phrase):
             continue
-        if any(phrase.endswith(head) for head in GENERIC_HEADS) and clause < start:
+        if phrase in GENERIC_HEADS and clause < start:
             phrase = body[clause:end].strip("「」『』 、")
         if best is None or rank < best[0]:
             best = (rank, start, phrase)
