@@ -37,7 +37,8 @@ _FIGURE = re.compile(r"\d[\d,.]*\s*(?:円|万|億|%|％|人|名|社|者|件|倍|
 VALUE_BONUS = 0.1
 # A word found only in a parent heading counts this much of one in the sentence or its own heading.
 PARENT_WEIGHT = 0.5
-OWN_WORDS_BONUS = 0.05  # 0.05 and 0.1 score the same on qa.jsonl and the forms dev set
+OWN_WORDS_BONUS = 0.05
+HEADING_BONUS = 0.1  # 0.05 and 0.1 score the same on qa.jsonl and the forms dev set
 # A heading that says "not": 対象外の経費, 補助の対象とならない経費. A question that asks what *is* covered
 # must not be answered with the list of what is not (both share 対象 and 経費).
 _NEGATIVE = re.compile(r"対象外|外の経費|とならない|にならない|できない|除く|除外|不可|認められない|減点|ない経費|ないもの")
@@ -155,8 +156,10 @@ def best_quotes(
             tokens = own | heading_tokens
             covered = sum(w if t in tokens else PARENT_WEIGHT * w for t, w in wanted.items()
                           if t in tokens or t in parent_tokens) / total
-            # Among sentences under one heading, the one that itself names the asked words answers.
+            # Among sentences under one heading, the one that itself names the asked words answers; among
+            # headings, the one that names them (「補助対象となる経費の種類」 for 「補助対象経費を教えて」).
             covered += OWN_WORDS_BONUS * sum(w for t, w in wanted.items() if t in own) / total
+            covered += HEADING_BONUS * sum(w for t, w in wanted.items() if t in heading_tokens) / total
             if covered > 0:
                 value = VALUE_BONUS if wants_value and _FIGURE.search(sentence) else 0.0
                 literal = LITERAL_BONUS if any(lit in sentence or lit in passage.section for lit in literals) else 0.0
@@ -185,6 +188,8 @@ def best_quotes(
         if wants_list or not wants_value or _in_or_before_list(top):
             if table and top is row:
                 lines = lines[: lines.index(table[0])][-1:] + table  # the sentence introducing the table
+            else:
+                lines = _intro_first(top.passage, lines)
             return [Quote(line, top.passage, top.score) for line in lines][:MAX_LIST_LINES]
     chosen: list[Quote] = []
     for quote in scored:
@@ -193,6 +198,21 @@ def best_quotes(
         if len(chosen) == limit:
             break
     return chosen
+
+
+def _intro_first(passage: Passage, lines: list[str]) -> list[str]:
+    """The list's introduction and items first (「主な加点項目は次の8つです。」), the prose before them after:
+    the conclusion of a list answer is the list."""
+    raw = [line for line in passage.text.splitlines() if line.strip()]
+    first_item = next((i for i, line in enumerate(raw) if _LIST_ITEM.match(line)), None)
+    if not first_item:
+        return lines
+    intro = _MARKUP.sub("", raw[first_item - 1]).strip()
+    intro_sentences = split_sentences(intro)
+    if not intro_sentences or intro_sentences[-1] not in lines:
+        return lines
+    start = lines.index(intro_sentences[-1])
+    return lines[start:] + lines[:start]
 
 
 def _in_or_before_list(quote: Quote) -> bool:

@@ -42,7 +42,7 @@ class QuestionForm:
 
 # Words of asking: a message with one of them is not a yes/no question, whatever its ending.
 _WH = re.compile(
-    r"いくら|幾ら|なんぼ|何|なに|なん(?!です|だ|でしょう)|どの|どこ|誰|だれ|どう|どれ|なぜ|なんで(?!す)|どんな|どちら|どっち|いつ|どういう|どのよう"
+    r"いくら|幾ら|なんぼ|いくつ|幾つ|何|なに|なん(?!です|だ|でしょう)|どの|どこ|誰|だれ|どう|どれ|なぜ|なんで(?!す)|どんな|どちら|どっち|いつ|どういう|どのよう"
 )
 _ORDERED_FORMS: tuple[tuple[Form, re.Pattern[str]], ...] = (
     (Form.COMPARE, re.compile(r"違い|ちがい|異なる|比較|比べ|差は")),
