@@ -45,7 +45,8 @@ _NEGATIVE = re.compile(r"対象外|外の経費|とならない|にならない|
 NEGATIVE_HEADING_PENALTY = 0.3
 # Words of asking that every sentence may contain (「どんなものがありますか」): no evidence of an answer.
 _LIGHT_WORDS = frozenset({"物", "もの", "事", "こと", "有る", "ある", "為る", "する", "居る", "いる", "いつ",
-                          "どんな", "何", "なに", "全部", "教える", "下さる", "ください", "欲しい"})
+                          "どんな", "何", "なに", "全部", "教える", "下さる", "ください", "欲しい",
+                          "其々", "それぞれ", "両方"})
 # 「…を全部教えて」「どんな経費がありますか」: a passage that enumerates is the answer.
 LIST_BONUS = 0.15
 # A sentence that names what the question names word for word (第12回) beats one that shares tokens.

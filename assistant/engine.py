@@ -148,6 +148,8 @@ class Engine:
         if mentioned:
             answer = self._fact_answer(query, u, turn)  # never a calculator: its rules are another programme's
             return answer if not answer.found or rests_on(answer, mentioned) else self._mentioned_only(mentioned)
+        if len(u.programmes) > 1 and turn.intent in CALCULATION_INTENTS and not u.slots:
+            return self._per_programme_calculation(query, u, turn, u.programmes)  # 「AとBの補助率は?」
         if turn.intent in CALCULATION_INTENTS and not _asks_passages(u, turn):
             answer = self._calculation_answer(query, u, turn)
             if state.programme is None and answer.calculation is not None:
@@ -197,6 +199,12 @@ class Engine:
 
     # --- facts from passages ----------------------------------------------------------------------
     def _fact_answer(self, query: str, u: Understanding, turn: Turn) -> Answer:
+        if len(u.programmes) > 1:
+            # 「新事業進出補助金とエコシステム補助金のGビズIDの違いは?」: each named programme answers for itself.
+            answering = {pid: r for pid in u.programmes
+                         if self._covered(u, r := self._retrieve(query, pid), pid) or self._part_covered(u, pid)}
+            if answering:
+                return self._quoted_answer(query, answering, None, named=True, u=u)
         if turn.programme:
             retrieved = self._retrieve(query, turn.programme)
             if not (self._covered(u, retrieved, turn.programme) or self._part_covered(u, turn.programme)):

@@ -380,3 +380,18 @@ def test_a_table_without_a_header_row_is_read_as_rows_and_months_keep_their_year
     quotes = best_quotes(tokenize("採択発表はいつ?"), [passage], wants_value=True)
     assert quotes[0].text == "2025年10月: 採択発表(ここから2ヵ月以内に交付申請)。"
     assert quotes[0].sentence == "| 10月 | 採択発表(ここから2ヵ月以内に交付申請) |"  # cited verbatim
+
+
+@pytest.mark.slow
+def test_a_question_naming_two_programmes_is_answered_for_each(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金とエコシステム補助金の補助率はそれぞれ?")
+    assert "【中小企業新事業進出補助金】補助率は2分の1" in answer.answer
+    assert "【中堅・中小企業輸出支援エコシステム形成事業費補助金】補助率は2分の1以内" in answer.answer
+
+
+@pytest.mark.slow
+def test_a_list_answer_leads_with_the_sentence_introducing_its_items(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金の加点項目は?")
+    assert "次の8つ" in lead(answer) and "くるみん加点" in answer.answer
+    assert ask(engine, "新事業進出補助金の書類審査の審査項目はいくつありますか?").answer.split("】")[1].startswith(
+        "書類審査では、主に次の6点")

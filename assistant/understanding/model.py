@@ -35,3 +35,5 @@ class Understanding:
     clarification: str | None = None
     # Changes to values given earlier in the conversation (「5人増えたら」 add 5, 「倍にしたら」 times 2).
     changes: dict[str, tuple[str, int | float]] = field(default_factory=dict)
+    # Every programme of the store the message names, in order; more than one asks about each (「違い」).
+    programmes: tuple[str, ...] = ()

@@ -50,6 +50,7 @@ class ProgrammeMatch:
     other_programme: str | None
     masked_text: str
     topic_text: str  # the message without our programmes' names (typos included), other names kept
+    named: tuple[str, ...] = ()  # every catalogue programme the message names, in order (「AとBの違い」)
 
 
 @lru_cache(maxsize=8)
@@ -240,4 +241,5 @@ def detect_programmes(text: str, programmes: Mapping[str, Programme]) -> Program
     if programme is None and other is None:
         programme, masked = _by_name_part(masked, catalogue)
     return ProgrammeMatch(programme=programme, other_programme=other,
-                          masked_text=masked, topic_text=topic_text.replace(MASK_CHAR, " "))
+                          masked_text=masked, topic_text=topic_text.replace(MASK_CHAR, " "),
+                          named=tuple(dict.fromkeys(named)))

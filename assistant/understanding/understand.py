@@ -74,6 +74,7 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
         slots=_without_one_part_choices(slots, form.parts, preliminary),
         reset=is_reset(clean),
         other_programme=match.other_programme,
+        programmes=match.named,
         form=form,
         members_change=members_change(masked) if "members" in slots else "replace",
         clarification="\n".join(questions) or None,
