@@ -35,6 +35,7 @@ _ASKS_VALUE = re.compile(
 )
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:円|万|億|%|％|人|名|社|者|件|倍|割|年|月|日|時|週|か月|ヶ月|カ月|ヵ月|分の)|\d+/\d+|[一二三四]分の[一二三]")
 VALUE_BONUS = 0.1
+VALUE_MARGIN = 0.2
 # A word found only in a parent heading counts this much of one in the sentence or its own heading.
 PARENT_WEIGHT = 0.5
 OWN_WORDS_BONUS = 0.05
@@ -46,7 +47,9 @@ NEGATIVE_HEADING_PENALTY = 0.3
 # Words of asking that every sentence may contain (「どんなものがありますか」): no evidence of an answer.
 _LIGHT_WORDS = frozenset({"物", "もの", "事", "こと", "有る", "ある", "為る", "する", "居る", "いる", "いつ",
                           "どんな", "何", "なに", "全部", "教える", "下さる", "ください", "欲しい",
-                          "其々", "それぞれ", "両方"})
+                          "其々", "それぞれ", "両方",
+                          # verbs of asking: 「対象になりますか」「全部挙げてください」「もらえますか」
+                          "成る", "上げる", "挙げる", "出来る", "貰う", "頂く", "知る", "思う"})
 # 「…を全部教えて」「どんな経費がありますか」: a passage that enumerates is the answer.
 LIST_BONUS = 0.15
 # A sentence that names what the question names word for word (第12回) beats one that shares tokens.
@@ -169,6 +172,12 @@ def best_quotes(
     if not scored:
         return []
     scored.sort(key=lambda q: q.score, reverse=True)
+    if wants_value and not wants_list and not _FIGURE.search(scored[0].sentence):
+        # A value is asked for and the winner states none (a list item 「専門家経費」): a close runner-up
+        # that states one answers instead.
+        valued = next((q for q in scored if _FIGURE.search(q.sentence)), None)
+        if valued is not None and valued.score >= scored[0].score - VALUE_MARGIN:
+            scored = [valued, *(q for q in scored if q is not valued)]
     top = scored[0]
     if is_list_like(top.passage):
         lines = split_sentences(top.passage.text, short_items=True)

@@ -222,11 +222,13 @@ def _html_lines(root, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
     from bs4 import NavigableString, Tag
 
     inline: list[str] = []
+    bullet = [False]  # the next line starts a list item
 
     def flush() -> None:
         joined = re.sub(r"\s+", " ", "".join(inline)).strip()
         if joined:
-            lines.append(joined)
+            lines.append(("- " if bullet[0] else "") + joined)
+            bullet[0] = False
         inline.clear()
 
     stack = [iter(root.children)]
@@ -251,6 +253,7 @@ def _html_lines(root, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
                 lines.append("| " + " | ".join(cells) + " |")
             elif name == "table" or name in _BLOCK_TAGS:
                 flush()
+                bullet[0] = name == "li"  # an item of a list reads as one, as in Markdown (「- 建物費」)
                 stack.append(iter(child.children))
             else:
                 inline.append(child.get_text(""))
