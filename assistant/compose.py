@@ -35,6 +35,10 @@ _ASKS_VALUE = re.compile(
 )
 _FIGURE = re.compile(r"\d[\d,.]*\s*(?:円|万|億|%|％|人|名|社|者|件|倍|割|年|月|日|時|週|か月|ヶ月|カ月|ヵ月|分の)|\d+/\d+|[一二三四]分の[一二三]")
 VALUE_BONUS = 0.1
+# A date: what a "when" question wants (a time of day alone, 17時, is not one).
+_DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年\s*\d{1,2}\s*月|\d{1,2}/\d{1,2}|\d{1,2}\s*月(?:上旬|中旬|下旬|頃|末)")
+_WHEN_ANSWER = re.compile(_DATE.pattern + r"|\d+\s*(?:か月|ヶ月|カ月|ヵ月|週間|日)\s*(?:以内|前|後|まで)")
+_ASKS_DATE = re.compile(r"いつ|何月|何日|締切|締め切|日程|スケジュール|発表|開始")  # 期限 may be a span (2ヵ月以内)
 VALUE_MARGIN = 0.2
 # A word found only in a parent heading counts this much of one in the sentence or its own heading.
 PARENT_WEIGHT = 0.5
@@ -118,6 +122,10 @@ def asks_for_value(question: str) -> bool:
     return bool(_ASKS_VALUE.search(question))
 
 
+def asks_for_date(question: str) -> bool:
+    return bool(_ASKS_DATE.search(question))
+
+
 def asks_negative(question: str) -> bool:
     """「対象外の経費は?」「申請できないのは?」: the question asks for what is excluded."""
     return bool(_NEGATIVE.search(question)) or "ないの" in question
@@ -132,6 +140,7 @@ def best_quotes(
     wants_negative: bool = True,
     literals: Sequence[str] = (),
     wants_list: bool = False,
+    wants_date: bool = False,
 ) -> list[Quote]:
     """The sentences that share the most (weighted) query tokens, best first.
 
@@ -166,16 +175,19 @@ def best_quotes(
             covered += HEADING_BONUS * sum(w for t, w in wanted.items() if t in heading_tokens) / total
             if covered > 0:
                 value = VALUE_BONUS if wants_value and _FIGURE.search(sentence) else 0.0
+                value += VALUE_BONUS if wants_date and _DATE.search(sentence) else 0.0
                 literal = LITERAL_BONUS if any(lit in sentence or lit in passage.section for lit in literals) else 0.0
                 listed = LIST_BONUS if wants_list and is_list_like(passage) else 0.0
                 scored.append(Quote(sentence, passage, covered + bonus + value + literal + listed))
     if not scored:
         return []
     scored.sort(key=lambda q: q.score, reverse=True)
-    if wants_value and not wants_list and not _FIGURE.search(scored[0].sentence):
-        # A value is asked for and the winner states none (a list item 「専門家経費」): a close runner-up
-        # that states one answers instead.
-        valued = next((q for q in scored if _FIGURE.search(q.sentence)), None)
+    value_re = _DATE if wants_date else _FIGURE
+    answers_it = _WHEN_ANSWER if wants_date else _FIGURE  # 「2ヵ月以内に」 answers 「いつまで」 too
+    if (wants_value or wants_date) and not wants_list and not answers_it.search(scored[0].sentence):
+        # A value is asked for and the winner states none (a list item 「専門家経費」, 「締切の17時直前ではなく」
+        # for a date): a close runner-up that states one answers instead.
+        valued = next((q for q in scored if value_re.search(q.sentence)), None)
         if valued is not None and valued.score >= scored[0].score - VALUE_MARGIN:
             scored = [valued, *(q for q in scored if q is not valued)]
     top = scored[0]

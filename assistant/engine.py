@@ -235,6 +235,7 @@ class Engine:
 
         return compose.best_quotes(tokenize(query), passages, self._weight(programme), limit=limit,
                                    wants_value=compose.asks_for_value(query),
+                                   wants_date=compose.asks_for_date(query),
                                    wants_negative=compose.asks_negative(query),
                                    literals=[f"第{n}回" for n in _rounds(query)], wants_list=wants_list)
 

@@ -395,3 +395,17 @@ def test_a_list_answer_leads_with_the_sentence_introducing_its_items(engine: Eng
     assert "次の8つ" in lead(answer) and "くるみん加点" in answer.answer
     assert ask(engine, "新事業進出補助金の書類審査の審査項目はいくつありますか?").answer.split("】")[1].startswith(
         "書類審査では、主に次の6点")
+
+
+def test_a_when_question_is_answered_by_a_dated_sentence_not_a_time_of_day_alone() -> None:
+    from assistant.compose import asks_for_date, best_quotes
+    from assistant.tokenizer import tokenize
+    from assistant.types import Passage
+
+    text = ("締切の17時直前ではなく、余裕をもって数日前には提出を終えるのがおすすめです。\n"
+            "申請締切の2026年6月12日から逆算して、早めに準備を始めましょう。")
+    passage = Passage(node_id="n", text=text, programme="p", doc="d", section="申請の締切", source="d.md",
+                      page=None, score=1.0)
+    question = "申請はいつ締め切られますか"
+    quotes = best_quotes(tokenize(question), [passage], wants_value=True, wants_date=asks_for_date(question))
+    assert "2026年6月12日" in quotes[0].sentence
