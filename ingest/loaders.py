@@ -68,9 +68,30 @@ def load_file(path: Path, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> li
 
 
 def _clean(text: str) -> str:
-    """Unify line ends and drop trailing spaces; other characters stay as written for display."""
+    """Unify line ends, drop trailing spaces and a web page's furniture lines; other characters stay as
+    written for display."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines).strip()
+    return "\n".join(line.rstrip() for line in lines if not _is_furniture(line)).strip()
+
+
+# Lines a web page wraps around its text (a municipal page's 「ページ番号1004523　更新日：…」, 「文字サイズ
+# 小 中 大」, share buttons, breadcrumbs): quoted as an answer, they are noise.
+_FURNITURE = re.compile(
+    r"ページ番号\s*[:：]?\s*\d+|更新日\s*[:：]|文字サイズ|背景色|印刷する|シェア|ツイート|LINEで送る|"
+    r"ページの先頭へ|このページのトップ|Adobe Acrobat Reader|PDF形式のファイルをご覧"
+)
+_DATED = re.compile(r"公開日|掲載日|作成日|執筆")
+_BREADCRUMB = re.compile(r"^\s*(?:ホーム|トップ|TOP|Home)\s*[>＞›»]")
+_FURNITURE_MAX = 80
+
+
+def _is_furniture(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > _FURNITURE_MAX or stripped.startswith(("#", "|", "-")):
+        return False
+    if _DATED.search(stripped):
+        return False  # 「公開日：… 更新日：…」 dates the text: the catalogue's as-of date may come from it
+    return bool(_BREADCRUMB.match(stripped) or _FURNITURE.search(stripped))
 
 
 def _load_text(data: bytes, path: Path, source: str) -> Document:
@@ -253,7 +274,8 @@ def _html_lines(root, lines: list[str]) -> None:  # noqa: ANN001 - bs4 Tag
                 lines.append("| " + " | ".join(cells) + " |")
             elif name == "table" or name in _BLOCK_TAGS:
                 flush()
-                bullet[0] = name == "li"  # an item of a list reads as one, as in Markdown (「- 建物費」)
+                if name == "li":
+                    bullet[0] = True  # an item of a list reads as one, as in Markdown (「- 建物費」)
                 stack.append(iter(child.children))
             else:
                 inline.append(child.get_text(""))

@@ -72,8 +72,8 @@ def test_a_table_of_contents_is_not_read_as_text_but_a_list_of_forms_is(tmp_path
     [doc] = load_file(path, "page.html")
     assert "補助上限額" not in doc.text  # a table of contents (in-page links, or the headings) is furniture
     assert "目次\n\n## 対象経費" in doc.text, doc.text
-    assert "機械装置費\n広報費" in doc.text  # a list of the page's own items stays
-    assert "様式第1号 申請書\n様式第2号 経費明細" in doc.text  # forms to download are the documents to send
+    assert "- 機械装置費\n- 広報費" in doc.text  # a list of the page's own items stays
+    assert "- 様式第1号 申請書\n- 様式第2号 経費明細" in doc.text  # forms to download are the documents to send
 
 
 def make_japanese_pdf(path: Path, pages: list[str]) -> None:
@@ -117,3 +117,24 @@ def test_unreadable_files_raise_a_japanese_reason(tmp_path: Path, name: str, con
     path.write_bytes(content)
     with pytest.raises(LoadError, match=reason):
         load_file(path, name)
+
+
+def test_a_web_pages_furniture_lines_are_dropped_but_its_dates_kept(tmp_path: Path) -> None:
+    from ingest.loaders import load_file
+
+    page = tmp_path / "page.txt"
+    page.write_text("ホーム ＞ 事業者の方へ ＞ 助成制度\nページ番号1004523　更新日：2026年4月1日\n文字サイズ　小　中　大\n"
+                    "公開日：2026年4月16日 更新日：2026年4月20日\n助成限度額は30万円です。\n", encoding="utf-8")
+    text = load_file(page, "page.txt")[0].text
+    assert "ページ番号" not in text and "文字サイズ" not in text and "ホーム ＞" not in text
+    assert "公開日：2026年4月16日" in text and "助成限度額は30万円です。" in text
+
+
+def test_html_list_items_become_bullets(tmp_path: Path) -> None:
+    from ingest.loaders import load_file
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><main><h2>対象経費</h2><p>対象経費は次のとおりです。</p>"
+                    "<ul><li>建物費</li><li><p>運搬費</p></li></ul></main></body></html>", encoding="utf-8")
+    text = load_file(page, "page.html")[0].text
+    assert "- 建物費" in text and "- 運搬費" in text and "- 対象経費は" not in text
