@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant import compose
@@ -139,12 +139,14 @@ class Engine:
             mentioned, u.other_programme = u.other_programme, None
         calculating = state.intent
         turn = merge(state, u, programme_override)
-        if u.clarification:  # a figure we could not read exactly: ask, as for a missing input
-            return Answer(answer=u.clarification, found=True, programme=turn.programme, follow_up=u.clarification)
         # Search without the programme's own names (the filter knows it); keep them if nothing else is left.
         query = u.topic_text if _NOT_A_TOPIC.sub("", u.topic_text) else clean
         if not content_tokens(query) and u.intent in INTENT_TOPICS:
             query = f"{query} {INTENT_TOPICS[u.intent]}"  # only words of asking: search for what they ask
+        if u.clarification and (settled := self._over_range(query, u, turn)) is not None:
+            return settled  # 「従業員51〜100人の上限は?」: the same figure at both ends needs no single number
+        if u.clarification:  # a figure we could not read exactly: ask, as for a missing input
+            return Answer(answer=u.clarification, found=True, programme=turn.programme, follow_up=u.clarification)
         if mentioned:
             answer = self._fact_answer(query, u, turn)  # never a calculator: its rules are another programme's
             return answer if not answer.found or rests_on(answer, mentioned) else self._mentioned_only(mentioned)
@@ -160,6 +162,22 @@ class Engine:
         if turn.intent in CALCULATION_INTENTS and not turn.is_follow_up:
             state.intent = calculating  # answered from passages: 「さっきの条件で」 goes back to the calculation
         return self._fact_answer(query, u, turn)
+
+    def _over_range(self, query: str, u: Understanding, turn: Turn) -> Answer | None:
+        """The calculation for a range that gives the same figures at both of its ends, else None."""
+        if len(u.ranges) != 1 or u.clarification is None or u.clarification.count("\n") > 0:
+            return None
+        if turn.intent not in CALCULATION_INTENTS or turn.programme is None:
+            return None
+        slot, (low, high, typed) = next(iter(u.ranges.items()))
+        ends = [self._calculation_answer(query, u, Turn(turn.programme, turn.intent, {**turn.slots, slot: value},
+                                                        turn.is_follow_up)) for value in (low, high)]
+        if any(a.calculation is None or a.follow_up for a in ends):
+            return None
+        figures = [[f for f in compose.stated_figures(a.answer) if f not in (f"{low}人", f"{high}人")] for a in ends]
+        if figures[0] != figures[1]:
+            return None
+        return replace(ends[0], answer=compose.with_note(ends[0].answer, compose.SAME_OVER_RANGE.format(range=typed)))
 
     def _store_mentions(self, name: str) -> bool:
         """Does any stored passage mention this subsidy name (folded the same way as the message)?"""

@@ -409,3 +409,11 @@ def test_a_when_question_is_answered_by_a_dated_sentence_not_a_time_of_day_alone
     question = "申請はいつ締め切られますか"
     quotes = best_quotes(tokenize(question), [passage], wants_value=True, wants_date=asks_for_date(question))
     assert "2026年6月12日" in quotes[0].sentence
+
+
+@pytest.mark.slow
+def test_a_range_inside_one_band_is_answered_and_one_across_bands_is_asked(engine: Engine) -> None:
+    same = ask(engine, "新事業進出補助金で、従業員51〜100人の会社の上限額は?")
+    assert "5,500万円" in lead(same) and "どの値でも同じ結果" in same.answer and not same.follow_up
+    across = ask(engine, "新事業進出補助金で、従業員40〜60人の会社の上限額は?")
+    assert across.follow_up and "範囲" in across.answer and "万円" not in across.answer

@@ -35,5 +35,7 @@ class Understanding:
     clarification: str | None = None
     # Changes to values given earlier in the conversation (「5人増えたら」 add 5, 「倍にしたら」 times 2).
     changes: dict[str, tuple[str, int | float]] = field(default_factory=dict)
+    # A slot given as a range (「従業員51〜100人」): (low, high, as typed); the figure is also in `clarification`.
+    ranges: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     # Every programme of the store the message names, in order; more than one asks about each (「違い」).
     programmes: tuple[str, ...] = ()

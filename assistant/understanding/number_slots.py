@@ -187,6 +187,8 @@ class NumberSlots:
     # Changes to values given before: 「従業員が5人増えたら」 → {"employees": ("add", 5)},
     # 「投資額を倍にしたら」 → {"investment": ("mul", 2)}. The dialog applies them to its state.
     changes: dict[str, tuple[str, int | float]] = field(default_factory=dict)
+    # A slot given as a range (「従業員51〜100人」): its ends, so a result that is the same at both can be given.
+    ranges: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
 
 def _slot_of(text: str, mentions: tuple[NumberMention, ...], index: int, intent: str | None
@@ -284,6 +286,7 @@ def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
     questions: list[str] = []
     blocked: set[str] = set()
     stated: dict[str, list[tuple[int | float, NumberMention]]] = {}
+    ranges: dict[str, tuple[int, int, str]] = {}
     for index, item in enumerate(items):
         slot, value = _slot_of(text, items, index, intent)
         problem = problems.get((item.start, item.end))
@@ -294,6 +297,8 @@ def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
         if problem is not None:
             questions.append(problem_question(problem))
             blocked.add(slot)
+            if problem.bounds is not None:
+                ranges[slot] = (*problem.bounds, problem.raw)
         else:
             stated.setdefault(slot, []).append((value, item))
     values: dict[str, Any] = {}
@@ -319,7 +324,7 @@ def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
         elif bare is not None:
             values["employees"] = bare
     changes.update(_doubling(text, values))
-    return NumberSlots(values, tuple(dict.fromkeys(questions)), frozenset(blocked), changes)
+    return NumberSlots(values, tuple(dict.fromkeys(questions)), frozenset(blocked), changes, ranges)
 
 
 _INCREASE_RE = re.compile(r"(?:ほど|ぐらい|くらい)?(?:増え|増や|増し|追加|足し|足す|プラス|多く)")

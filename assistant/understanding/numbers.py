@@ -86,6 +86,7 @@ class NumberProblem:
     raw: str
     start: int
     end: int
+    bounds: tuple[int, int] | None = None  # a range of whole counts (「51〜100人」): its two ends
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,16 @@ def _judge(lexeme: _Lexeme, text: str) -> NumberMention | NumberProblem:
     return NumberMention(number, kind, start, lexeme.end, raw)
 
 
+def _count_bounds(first: _Lexeme, second: _Lexeme) -> tuple[int, int] | None:
+    """The two ends of a range of persons or organisations, when both are whole numbers in order."""
+    if second.kind not in ("persons", "organisations"):
+        return None
+    low, high = parse_number(first.num), parse_number(second.num)
+    if low is None or high is None or low != int(low) or high != int(high) or not 0 < low < high:
+        return None
+    return int(low), int(high)
+
+
 def _range_with_next(text: str, lexemes: list[_Lexeme], index: int) -> bool:
     """Is lexemes[index] the first end of a range (4,000万~5,000万円, 21-50人, 3〜5%)?"""
     if index + 1 >= len(lexemes):
@@ -276,7 +287,7 @@ def scan_numbers(text: str) -> NumberScan:
             second = lexemes[index + 1]
             assert second.kind is not None
             problems.append(NumberProblem("range", second.kind, text[lexeme.start : second.end], lexeme.start,
-                                          second.end))
+                                          second.end, _count_bounds(lexeme, second)))
             index += 2
             continue
         if lexeme.kind is not None:

@@ -26,8 +26,8 @@ def _mask_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return text
 
 
-def _extract_slots(text: str, intent: str | None
-                   ) -> tuple[dict[str, Any], tuple[str, ...], dict[str, tuple[str, int | float]]]:
+def _extract_slots(text: str, intent: str | None) -> tuple[
+        dict[str, Any], tuple[str, ...], dict[str, tuple[str, int | float]], dict[str, tuple[int, int, str]]]:
     """All slots this message states, and questions about unusable figures; numbers, members, then words."""
     numbers = extract_number_slots(text, intent)
     slots: dict[str, Any] = dict(numbers.values)
@@ -40,7 +40,7 @@ def _extract_slots(text: str, intent: str | None
     consortium_context = contains_any(text, _CONSORTIUM_CUES) or bool(members)
     slots.update(extract_consortium_flags(text, members, consortium_context))
     slots.update(extract_word_slots(_mask_spans(text, member_spans)))
-    return slots, numbers.questions, numbers.changes
+    return slots, numbers.questions, numbers.changes, numbers.ranges
 
 
 def _without_one_part_choices(slots: dict[str, Any], parts: tuple[str, ...], intent: str | None) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
     match = detect_programmes(clean, programmes)
     masked = match.masked_text
     preliminary, _ = cue_intent(masked)
-    slots, questions, changes = _extract_slots(masked, preliminary)
+    slots, questions, changes, ranges = _extract_slots(masked, preliminary)
     intent = final_intent(masked, slots, match.programme, supplied_programme=match.programme is not None)
     if changes and intent == "fact" and preliminary is None:
         intent = None  # 「従業員が5人増えたら?」 changes the question asked before; it asks nothing new
@@ -79,4 +79,5 @@ def understand(text: str, programmes: Mapping[str, Programme]) -> Understanding:
         members_change=members_change(masked) if "members" in slots else "replace",
         clarification="\n".join(questions) or None,
         changes=changes,
+        ranges=ranges,
     )
