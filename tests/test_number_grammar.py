@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from assistant.dialog import DialogState, merge
@@ -89,6 +89,8 @@ def amount_questions(draw: st.DrawFn) -> tuple[str, int, int]:
     unit = draw(st.sampled_from(["人", "名", "者"]))
     count_style = draw(st.sampled_from(["arabic", "commas", "kanji"]))
     count = kanji(employees) if count_style == "kanji" else arabic(employees, count_style == "commas")
+    # 「従業員数百人」 reads as 数百人 (several hundred) to people too: a kanji count needs a break after 数.
+    assume(not (staff_word.endswith("数") and particle == "" and count_style == "kanji"))
     people = f"{staff_word}{particle}{count}{unit}"
     template = draw(st.sampled_from([
         "{people}で{money}を投資したら補助額は?",
