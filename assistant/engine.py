@@ -381,6 +381,8 @@ class Engine:
             spec = calculator_for(self.programmes.get(pid))
             if spec is not None and (pid not in used or (given and used[pid] < best)):
                 continue
+            if spec is None and self._retrieve(query, pid).coverage < self.settings.min_confidence:
+                continue  # no rules, and its passages do not speak to it (「大幅賃上げ特例」 is not in them)
             candidates.append(pid)
         return candidates
 
