@@ -37,6 +37,8 @@ QUESTION_WORDS = frozenset(
         "長さ", "教え", "お願い", "人", "ケース",
         # Conversation links (ちなみに, ところで, あと, ついでに, 念のため): they open a question, not a topic.
         "因み", "所", "後", "序で", "念", "其々", "両方",
+        # the casual word for applying (申込み): documents say 申請 or 応募, so it is no topic of its own
+        "申し込み", "申し込む", "申込",
     }
 )
 _QUESTION_PREFIXES = ("何", "いつ", "どれ", "どの", "どんな")

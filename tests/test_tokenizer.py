@@ -52,3 +52,10 @@ def test_version_names_sudachi_its_dictionary_and_our_rules() -> None:
 )
 def test_content_tokens_keep_the_topic_nouns(question: str, expected: list[str]) -> None:
     assert content_tokens(question) == expected
+
+
+def test_casual_words_of_applying_and_conversation_links_are_no_topic() -> None:
+    from assistant.tokenizer import content_tokens
+
+    assert content_tokens("ちなみに申込みっていつまで?") == []  # searched for what the intent asks (締切)
+    assert content_tokens("ところで補助率は?") == ["補助", "率"]
