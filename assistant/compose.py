@@ -40,6 +40,8 @@ _DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年\s*\d{1,2}\s*月|\
 _WHEN_ANSWER = re.compile(_DATE.pattern + r"|\d+\s*(?:か月|ヶ月|カ月|ヵ月|週間|日)\s*(?:以内|前|後|まで)")
 _ASKS_DATE = re.compile(r"いつ|何月|何日|締切|締め切|日程|スケジュール|発表|開始")  # 期限 may be a span (2ヵ月以内)
 VALUE_MARGIN = 0.2
+# A table row this close to the winning sentence of its passage lets the table answer instead.
+TABLE_MARGIN = 0.1
 # A word found only in a parent heading counts this much of one in the sentence or its own heading.
 PARENT_WEIGHT = 0.5
 OWN_WORDS_BONUS = 0.05
@@ -197,7 +199,8 @@ def best_quotes(
         # A table in the winning passage whose rows or one column the question singles out answers, even
         # when a sentence beside it won (「助成率は?」 → each row's 助成率).
         row = top if top.sentence.startswith("|") else next(
-            (q for q in scored if q.passage is top.passage and q.sentence.startswith("|")), None)
+            (q for q in scored if q.passage is top.passage and q.sentence.startswith("|")
+             and q.score >= top.score - TABLE_MARGIN), None)
         table = _table_around(lines, row.sentence) if row else []
         if table and row:
             rows = _matching_table_rows(table, wanted, literals)
