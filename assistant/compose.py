@@ -297,7 +297,7 @@ def has_header(table: list[str]) -> bool:
     """Is the first row a header? A first row shaped like the rows under it (「| 2025年1月 | – |」 over
     「| 2月 | – |」) or with an empty or dash cell is data: the page's table had no header row."""
     first = _cells(table[0])
-    if any(_PLACEHOLDER.match(cell) for cell in first):
+    if any(_PLACEHOLDER.match(cell) for cell in first[1:]):  # an empty corner cell is a header's
         return False
     others = [_cells(row)[0] for row in table[1:]]
     return not (_DIGIT.search(first[0]) and sum(1 for cell in others if _DIGIT.search(cell)) * 2 >= len(others))
@@ -343,18 +343,23 @@ def column_as_quotes(table: list[str], column: int, top: Quote) -> list[Quote]:
     return quotes[:MAX_LIST_LINES]
 
 
-_YEAR = re.compile(r"(\d{4})\s*年")
-_MONTH_ONLY = re.compile(r"^\d{1,2}\s*月")
+_YEAR = re.compile(r"(\d{4})\s*年(?!度)(?:\s*(\d{1,2})\s*月)?")
+_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月")
 
 
 def _dated_cells(table: list[str], row: str) -> list[str]:
     """A row's cells with the year a schedule table gives only once carried down (「10月」 under
     「2025年1月」 is 2025年10月), so a month is never shown without its year."""
-    year = None
+    year: int | None = None
+    month = 0
     for line in table:
         first = _cells(line)[0]
         if found := _YEAR.search(first):
-            year = found.group(1)
+            year, month = int(found.group(1)), int(found.group(2) or 0)
+        elif year and (bare := _MONTH_ONLY.match(first)):
+            if int(bare.group(1)) < month:
+                year += 1  # 「12月」 then 「2月」: the next year
+            month = int(bare.group(1))
         if line == row:
             cells = _cells(row)
             if year and _MONTH_ONLY.match(cells[0]):

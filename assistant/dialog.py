@@ -50,7 +50,8 @@ def _changed(given: dict[str, Any], changes: dict[str, tuple[str, int | float]])
         old = given.get(slot)
         if isinstance(old, (int, float)) and not isinstance(old, bool):
             new = old + amount if op == "add" else old * amount
-            out[slot] = int(new) if isinstance(old, int) and float(new).is_integer() else new
+            if new > 0:  # 「50人減ったら」 of 30: no count below one; the value stays and is asked again
+                out[slot] = int(new) if isinstance(old, int) and float(new).is_integer() else new
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from assistant import compose
@@ -33,6 +34,7 @@ from assistant.verdict import lead as verdict_lead
 
 if TYPE_CHECKING:  # pragma: no cover
     from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.retrieval.snapshot import StoreSnapshot
 
 RESET_REPLY = "会話をリセットしました。新しいご質問をどうぞ。"
 # With no programme named, a programme answers when one of its passages is among this many top results.
@@ -174,6 +176,8 @@ class Engine:
                                                         turn.is_follow_up)) for value in (low, high)]
         if any(a.calculation is None or a.follow_up for a in ends):
             return None
+        if ends[0].calculation.get("eligible") != ends[1].calculation.get("eligible"):  # type: ignore[union-attr]
+            return None
         figures = [[f for f in compose.stated_figures(a.answer) if f not in (f"{low}人", f"{high}人")] for a in ends]
         if figures[0] != figures[1]:
             return None
@@ -203,9 +207,7 @@ class Engine:
         rounds = set(_rounds(question))
         if not rounds or programme is None:
             return True
-        text = "".join(n.text + n.section for n in self.retriever.snapshot().nodes if n.programme == programme)
-        spoken = set(_rounds(text))
-        return rounds <= spoken
+        return rounds <= _rounds_spoken(self.retriever.snapshot(), programme)
 
     def _mentioned_only(self, name: str) -> Answer:
         return Answer(answer=compose.mentioned_only(name), found=False, programme=None)
@@ -491,6 +493,12 @@ def rests_on(answer: Answer, name: str) -> bool:
 def is_list_quote(quotes: Sequence[compose.Quote]) -> bool:
     """Quotes that are one whole list: a multi-part question over a list is answered by the list."""
     return len(quotes) > 1 and len({q.passage.node_id for q in quotes}) == 1 and compose.is_list_like(quotes[0].passage)
+
+
+@lru_cache(maxsize=64)
+def _rounds_spoken(snapshot: StoreSnapshot, programme: str) -> frozenset[str]:
+    """The call rounds a programme's documents speak of, once per store generation (snapshots never change)."""
+    return frozenset(_rounds("".join(n.text + n.section for n in snapshot.nodes if n.programme == programme)))
 
 
 def _only_programme(retrieved: Retrieved) -> str | None:

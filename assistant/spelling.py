@@ -61,6 +61,7 @@ _HIRAGANA = re.compile(r"[\u3041-\u3096ー]+")
 _KANJI_BEFORE = re.compile(r"[\u4e00-\u9fff\u30a0-\u30ff々]+$")
 MIN_KANA_READING = 4  # 「ほじょきん」 yes; 「いくら」「ところ」 are left as typed
 MAX_NOUNS = 4  # compounds of up to four nouns: 新事業進出, 補助上限額
+MAX_KANA_RUN = 16  # the longest kana spelling looked up (しんじぎょうしんしゅつ is 11)
 
 
 @dataclass(frozen=True)
@@ -130,14 +131,15 @@ def _reading_match(run: str, start: int, prefix: str, vocabulary: Vocabulary,
     prefix it absorbed)."""
     from assistant.tokenizer import reading_of
 
-    for end in range(len(run), start + 1, -1):
+    table = readings().by_reading
+    before = reading_of(prefix) if prefix else ""
+    for end in range(min(len(run), start + MAX_KANA_RUN), start + 1, -1):
         kana, typed = _katakana(run[start:end]), run[start:end]
-        if typed in vocabulary.text:
-            continue
-        table = readings().by_reading
-        if prefix and (word := table.get(reading_of(prefix) + kana)) and word.startswith(prefix):
-            return word, end, prefix
-        if len(kana) >= MIN_KANA_READING and (word := table.get(kana)):
+        # Dictionary lookups first; the scan of the stored text (a kana word the documents use) only on a hit.
+        if prefix and (word := table.get(before + kana)) and word.startswith(prefix):
+            if typed not in vocabulary.text:
+                return word, end, prefix
+        if len(kana) >= MIN_KANA_READING and (word := table.get(kana)) and typed not in vocabulary.text:
             return word, end, ""
     return None
 

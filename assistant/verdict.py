@@ -100,7 +100,7 @@ def _naming(sentence: str, terms: Sequence[str], subject: str) -> float:
     share = sum(1 for t in content if has(t)) / len(content)
     # One word of two is never enough (「中古の機械」 is not named by 「機械装置」); of four, two may do
     # (「口頭審査に、計画を手伝ったコンサルタント」).
-    return share if share >= (0.5 if head is not None and len(content) >= 4 else 0.67) else 0.0
+    return share if share >= (0.5 if head is not None and len(content) >= 4 else 2 / 3) else 0.0
 
 
 def _list_intro(lines: list[str], at: int) -> str:
@@ -148,8 +148,8 @@ def decide(form: QuestionForm, passages: Sequence[Passage], quotes: Sequence[Quo
             no = negated(line) or bool(_NEGATIVE_HEADING.search(heading(passage.section))) or (
                 in_list and _negative_context(passage, lines, at))
             value: bool | None = no if form.negative else not no
-            if value and not all(_states(line, figure) for figure in form.figures):
-                value = None  # it names the subject with another figure (or none): not a はい
+            if value is not None and not all(_states(line, figure) for figure in form.figures):
+                value = None  # it names the subject with another figure (or none): neither はい nor いいえ
             verdict = Verdict(value, Quote(line, passage, 1.0), subject)
             if best is None or score > best[0]:
                 best = (score, verdict)
@@ -169,7 +169,7 @@ def _states(sentence: str, figure: str) -> bool:
     from assistant.names import normalise
 
     text, wanted = normalise(sentence).replace(" ", ""), normalise(figure).replace(" ", "")
-    if wanted in text:
+    if re.search(r"(?<![\d,.])" + re.escape(wanted), text):  # 5人 is not in 15人, 500万円 not in 1,500万円
         return True
     fraction = re.fullmatch(r"(\d+)/(\d+)", wanted) or re.fullmatch(r"(\d+)分の(\d+)", wanted)
     if fraction:

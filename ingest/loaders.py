@@ -68,18 +68,24 @@ def load_file(path: Path, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> li
 
 
 def _clean(text: str) -> str:
-    """Unify line ends, drop trailing spaces and a web page's furniture lines; other characters stay as
-    written for display."""
+    """Unify line ends and drop trailing spaces; other characters stay as written for display."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line.rstrip() for line in lines if not _is_furniture(line)).strip()
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def _without_furniture(text: str) -> str:
+    """A web page's text (HTML or a copied .txt) without the lines the page wraps around it."""
+    return "\n".join(line for line in text.split("\n") if not _is_furniture(line))
 
 
 # Lines a web page wraps around its text (a municipal page's 「ページ番号1004523　更新日：…」, 「文字サイズ
 # 小 中 大」, share buttons, breadcrumbs): quoted as an answer, they are noise.
 _FURNITURE = re.compile(
-    r"ページ番号\s*[:：]?\s*\d+|更新日\s*[:：]|文字サイズ|背景色|印刷する|シェア|ツイート|LINEで送る|"
-    r"ページの先頭へ|このページのトップ|Adobe Acrobat Reader|PDF形式のファイルをご覧"
+    r"ページ番号\s*[:：]?\s*\d+|更新日\s*[:：]|文字サイズ|背景色|ページの先頭へ|このページのトップ|"
+    r"Adobe Acrobat Reader|PDF形式のファイルをご覧"
 )
+# A line of share buttons and nothing else (「シェア ポスト LINEで送る」); 「シェアオフィス賃料」 is text.
+_BUTTONS = re.compile(r"^(?:(?:シェア|ポスト|ツイート|LINEで送る|印刷する|印刷|Facebook|はてブ|X)[\s　、|/・]*)+$")
 _DATED = re.compile(r"公開日|掲載日|作成日|執筆")
 _BREADCRUMB = re.compile(r"^\s*(?:ホーム|トップ|TOP|Home)\s*[>＞›»]")
 _FURNITURE_MAX = 80
@@ -87,17 +93,19 @@ _FURNITURE_MAX = 80
 
 def _is_furniture(line: str) -> bool:
     stripped = line.strip()
-    if not stripped or len(stripped) > _FURNITURE_MAX or stripped.startswith(("#", "|", "-")):
+    if stripped.startswith("- "):
+        stripped = stripped[2:].strip()  # an HTML list of share buttons or a breadcrumb
+    if not stripped or len(stripped) > _FURNITURE_MAX or stripped.startswith(("#", "|")):
         return False
     if _DATED.search(stripped):
         return False  # 「公開日：… 更新日：…」 dates the text: the catalogue's as-of date may come from it
-    return bool(_BREADCRUMB.match(stripped) or _FURNITURE.search(stripped))
+    return bool(_BREADCRUMB.match(stripped) or _FURNITURE.search(stripped) or _BUTTONS.match(stripped))
 
 
 def _load_text(data: bytes, path: Path, source: str) -> Document:
     text, _ = decode_bytes(data)
     meta, body = split_front_matter(text)
-    body = _plain_text_structure(_clean(body))
+    body = _plain_text_structure(_without_furniture(_clean(body)))
     heading = _HEADING.search(body)
     title = str(meta.get("title") or (heading.group(1) if heading else _first_line(body) or path.stem))
     return Document(text=body, title=title, source=source, declared=declared_info(meta))
@@ -212,7 +220,7 @@ def _load_html(data: bytes, path: Path, source: str) -> Document:
     root = soup.find("main") or soup.find("article") or soup.body or soup
     lines: list[str] = []
     _html_lines(root, lines)
-    body = _clean("\n".join(lines))
+    body = _without_furniture(_clean("\n".join(lines)))
     title_tag = soup.find("title")
     h1 = root.find("h1")
     title = (title_tag.get_text(strip=True) if title_tag else "") or (h1.get_text(strip=True) if h1 else "")

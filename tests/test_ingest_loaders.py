@@ -138,3 +138,12 @@ def test_html_list_items_become_bullets(tmp_path: Path) -> None:
                     "<ul><li>建物費</li><li><p>運搬費</p></li></ul></main></body></html>", encoding="utf-8")
     text = load_file(page, "page.html")[0].text
     assert "- 建物費" in text and "- 運搬費" in text and "- 対象経費は" not in text
+
+
+def test_words_of_the_text_that_look_like_buttons_are_kept(tmp_path: Path) -> None:
+    from ingest.loaders import load_file
+
+    page = tmp_path / "page.txt"
+    page.write_text("シェア ポスト LINEで送る\n対象経費\n・チラシを印刷する費用\n・シェアオフィス賃料\n", encoding="utf-8")
+    text = load_file(page, "page.txt")[0].text
+    assert "LINEで送る" not in text and "チラシを印刷する費用" in text and "シェアオフィス賃料" in text

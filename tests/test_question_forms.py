@@ -417,3 +417,23 @@ def test_a_range_inside_one_band_is_answered_and_one_across_bands_is_asked(engin
     assert "5,500万円" in lead(same) and "どの値でも同じ結果" in same.answer and not same.follow_up
     across = ask(engine, "新事業進出補助金で、従業員40〜60人の会社の上限額は?")
     assert across.follow_up and "範囲" in across.answer and "万円" not in across.answer
+
+
+def test_review_fixes_figures_years_permission_and_changes() -> None:
+    from assistant.compose import _dated_cells, has_header
+    from assistant.dialog import DialogState, merge
+    from assistant.types import Passage
+    from assistant.understanding import understand
+    from assistant.verdict import decide
+
+    passage = Passage(node_id="n", text="従業員15人以上の事業者が対象です。", programme="p", doc="d", section="対象",
+                      source="d.md", page=None, score=1.0)
+    assert decide(question_form("従業員5人の事業者は対象ですか"), [passage], []).value is None  # 5人 is not 15人
+    table = ["| 2025年10月 | 採択発表 |", "| 12月 | 交付決定 |", "| 2月 | 実績報告 |"]
+    assert _dated_cells(table, table[2])[0] == "2026年2月"  # the year rolls over after 12月
+    assert _dated_cells(["| 2025年度 | 予算 |", "| 1月 | 締切 |"], "| 1月 | 締切 |")[0] == "1月"  # 年度 is no year
+    assert has_header(["| | 通常枠 | 特例 |", "| 上限 | 1,000万円 | 2,000万円 |"])  # an empty corner cell
+    assert question_form("上限はありますか").yes == "あります"  # not a permission question
+    assert not understand("売上が2倍になったら", {}).changes and not understand("投資額の何倍ですか", {}).changes
+    state = DialogState(intent="amount", slots={"employees": 30, "investment": 40_000_000})
+    assert merge(state, understand("50人減ったら", {})).slots["employees"] == 30  # never below one

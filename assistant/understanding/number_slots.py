@@ -330,8 +330,8 @@ def extract_number_slots(text: str, intent: str | None) -> NumberSlots:
 _INCREASE_RE = re.compile(r"(?:ほど|ぐらい|くらい)?(?:増え|増や|増し|追加|足し|足す|プラス|多く)")
 _DECREASE_RE = re.compile(r"(?:ほど|ぐらい|くらい)?(?:減っ|減ら|減り|少なく|マイナス|引い)")
 # 「投資額を倍にしたら」「経費が2倍になったら」「事業費を1.5倍に」: a scale of a value given before.
-_TIMES_RE = re.compile(r"(?P<what>投資額|投資|経費|事業費|補助対象経費|従業員数|従業員|資本金)?[をがは]?"
-                       r"(?P<n>\d+(?:\.\d+)?|[二三四五]|)倍(?:に|へ)")
+_TIMES_RE = re.compile(r"(?P<what>投資額|投資|経費|事業費|補助対象経費|従業員数|従業員|資本金)[をがは]?"
+                       r"(?P<n>\d+(?:\.\d+)?|[二三四五]|)(?<!何)倍(?:に|へ)")
 _TIMES_SLOT = {"投資額": "investment", "投資": "investment", "経費": "investment", "事業費": "investment",
                "補助対象経費": "investment", "従業員数": "employees", "従業員": "employees", "資本金": "capital"}
 _KANJI_TIMES = {"": 2, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -353,7 +353,7 @@ def _doubling(text: str, values: dict[str, Any]) -> dict[str, tuple[str, int | f
     match = _TIMES_RE.search(text)
     if match is None:
         return {}
-    slot = _TIMES_SLOT.get(match.group("what") or "", "investment")
+    slot = _TIMES_SLOT[match.group("what")]
     if slot in values:
         return {}  # 「4,000万円の2倍」 states the value itself
     n = match.group("n")
