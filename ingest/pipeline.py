@@ -46,7 +46,7 @@ from ingest.store_writer import (
 
 EMBED_BATCH = 32
 # Bump when loading, programme resolution or chunking changes: every file is then read again.
-READER_VERSION = "10"
+READER_VERSION = "11"
 
 Embed = Callable[[list[str]], list[list[float]]]
 
