@@ -437,3 +437,11 @@ def test_review_fixes_figures_years_permission_and_changes() -> None:
     assert not understand("売上が2倍になったら", {}).changes and not understand("投資額の何倍ですか", {}).changes
     state = DialogState(intent="amount", slots={"employees": 30, "investment": 40_000_000})
     assert merge(state, understand("50人減ったら", {})).slots["employees"] == 30  # never below one
+
+
+@pytest.mark.slow
+def test_a_repayment_from_our_own_formula_says_so_in_its_first_sentence(engine: Engine) -> None:
+    answer = ask(engine, "新事業進出補助金で補助金3,000万円を受け取り、給与支給総額の目標成長率が2.5%で実績が1.5%だった場合の"
+                         "返還額は?")
+    assert answer.calculation is not None and answer.calculation["amount"] == 12_000_000  # target 2.5, actual 1.5
+    assert "当方の試算" in lead(answer) and "1,200万円" in lead(answer)

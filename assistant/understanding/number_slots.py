@@ -92,13 +92,24 @@ def _cue_slot(
     # 「投資額2億円の補助額」: the word right before names the number even when another follows.
     if before and _ADJACENT_RE.match(text[before[-1][0] : mention.start]):
         return before[-1][1], seen, False
-    if after and _ADJACENT_RE.match(text[mention.end : after[0][0]]):
+    if after and _ADJACENT_RE.match(text[mention.end : after[0][0]]) and not _opens_next_clause(text, after[0][0]):
         return after[0][1], seen, False
     if before:
         return before[-1][1], seen, False
     if after:
         return after[0][1], [], True
     return None, [], False
+
+
+# 「目標成長率が2.5%で|実績が1.5%」: a cue after a joining で that is itself a subject (が/は) starts the next
+# clause; it names the next number, not this one.
+_NEXT_CLAUSE_RE = re.compile(r"(?:\s|の)*(?:で|、|,)\s*$")
+_SUBJECT_AFTER_RE = re.compile(r"[^\s]{0,6}?(?:が|は)")
+
+
+def _opens_next_clause(text: str, cue_start: int) -> bool:
+    head = text[:cue_start]
+    return bool(_NEXT_CLAUSE_RE.search(head)) and bool(_SUBJECT_AFTER_RE.match(text, cue_start))
 
 
 def _neighbour_bounds(text: str, mentions: tuple[NumberMention, ...], index: int) -> tuple[int, int]:

@@ -93,9 +93,11 @@ def repayment(rs: RuleSet, c: RepaymentCalc, s: dict[str, Any], today: date) -> 
     notes.append("返還額は「補助金額 × 未達成率(1 − 実績 ÷ 目標)」として計算しています(資料の「未達成率に応じて」"
                  "を当方で式にしたものです)。")
     if extra is not None and s.get(c.extra_target_slot or "") is False:
-        conclusion = (f"{c.subject}の目標未達による返還額は{format_yen(value)}です。"
+        conclusion = (f"{c.subject}の目標未達による返還額は、当方の試算で{format_yen(value)}です。"
                       f"{c.extra_target}の目標も未達のため返還の対象ですが、その額の計算方法は資料に記載がありません。")
         return Outcome(steps, conclusion, False, value, line, notes)
     if value == 0:
         return Outcome(steps, f"返還は不要です({c.subject}の目標を達成しています)。", True, 0, None, notes)
-    return Outcome(steps, f"返還額は{format_yen(value)}です。", False, value, line, notes)
+    # The formula is ours (the text says only 「未達成率に応じて」): the first sentence says it is an estimate.
+    return Outcome(steps, f"返還額は、当方の試算で{format_yen(value)}です(資料の「未達成率に応じて」を式にしたもの)。",
+                   False, value, line, notes)
