@@ -174,14 +174,16 @@ class Engine:
         slot, (low, high, typed) = next(iter(u.ranges.items()))
         ends = [self._calculation_answer(query, u, Turn(turn.programme, turn.intent, {**turn.slots, slot: value},
                                                         turn.is_follow_up)) for value in (low, high)]
-        if any(a.calculation is None or a.follow_up for a in ends):
+        first, second = ends
+        if first.calculation is None or second.calculation is None or first.follow_up or second.follow_up:
             return None
-        if ends[0].calculation.get("eligible") != ends[1].calculation.get("eligible"):  # type: ignore[union-attr]
+        if first.calculation.get("eligible") != second.calculation.get("eligible"):
             return None
-        figures = [[f for f in compose.stated_figures(a.answer) if f not in (f"{low}人", f"{high}人")] for a in ends]
-        if figures[0] != figures[1]:
+        own = {f"{low:,}人", f"{high:,}人", f"{low}人", f"{high}人"}  # the ends themselves, as the answers show them
+        if [f for f in compose.stated_figures(first.answer) if f not in own] != [
+                f for f in compose.stated_figures(second.answer) if f not in own]:
             return None
-        return replace(ends[0], answer=compose.with_note(ends[0].answer, compose.SAME_OVER_RANGE.format(range=typed)))
+        return replace(first, answer=compose.with_note(first.answer, compose.SAME_OVER_RANGE.format(range=typed)))
 
     def _store_mentions(self, name: str) -> bool:
         """Does any stored passage mention this subsidy name (folded the same way as the message)?"""
